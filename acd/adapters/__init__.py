@@ -1,0 +1,1 @@
+"""Adapters: the I/O edges of acd (Asterisk, Redis, HTTP, CRM)."""

@@ -1,0 +1,173 @@
+"""Typed AMI events: the ones acd acts on get named attributes; all keep every field.
+
+Names are spelled as Asterisk spells them (inside this adapter only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+Fields = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class AmiEvent:
+    """Any event from Asterisk; ``fields`` holds every ``Key: Value`` as received."""
+
+    name: str
+    fields: Fields
+
+    keys: ClassVar[tuple[str, ...]] = ()
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.fields.get(key, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Newchannel(AmiEvent):
+    channel: str
+    uniqueid: str
+    linkedid: str
+    caller_id_num: str
+    context: str
+    exten: str
+
+    keys = ("Channel", "Uniqueid", "Linkedid", "CallerIDNum", "Context", "Exten")
+
+
+@dataclass(frozen=True, slots=True)
+class Newstate(AmiEvent):
+    channel: str
+    uniqueid: str
+    state: str
+
+    keys = ("Channel", "Uniqueid", "ChannelStateDesc")
+
+
+@dataclass(frozen=True, slots=True)
+class Hangup(AmiEvent):
+    channel: str
+    uniqueid: str
+    linkedid: str
+    cause: str
+    cause_text: str
+
+    keys = ("Channel", "Uniqueid", "Linkedid", "Cause", "Cause-txt")
+
+
+@dataclass(frozen=True, slots=True)
+class DialBegin(AmiEvent):
+    channel: str
+    uniqueid: str
+    dest_channel: str
+    dest_uniqueid: str
+
+    keys = ("Channel", "Uniqueid", "DestChannel", "DestUniqueid")
+
+
+@dataclass(frozen=True, slots=True)
+class DialEnd(AmiEvent):
+    channel: str
+    uniqueid: str
+    dest_channel: str
+    dest_uniqueid: str
+    dial_status: str
+
+    keys = ("Channel", "Uniqueid", "DestChannel", "DestUniqueid", "DialStatus")
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeEnter(AmiEvent):
+    bridge_uniqueid: str
+    channel: str
+    uniqueid: str
+
+    keys = ("BridgeUniqueid", "Channel", "Uniqueid")
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeLeave(AmiEvent):
+    bridge_uniqueid: str
+    channel: str
+    uniqueid: str
+
+    keys = ("BridgeUniqueid", "Channel", "Uniqueid")
+
+
+@dataclass(frozen=True, slots=True)
+class DTMFEnd(AmiEvent):
+    channel: str
+    uniqueid: str
+    digit: str
+    direction: str
+
+    keys = ("Channel", "Uniqueid", "Digit", "Direction")
+
+
+@dataclass(frozen=True, slots=True)
+class UserEvent(AmiEvent):
+    channel: str
+    uniqueid: str
+    user_event: str
+
+    keys = ("Channel", "Uniqueid", "UserEvent")
+
+
+@dataclass(frozen=True, slots=True)
+class OriginateResponse(AmiEvent):
+    action_id: str
+    response: str
+    channel: str
+    uniqueid: str
+    reason: str
+
+    keys = ("ActionID", "Response", "Channel", "Uniqueid", "Reason")
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncAGIStart(AmiEvent):
+    channel: str
+    uniqueid: str
+    env: str
+
+    keys = ("Channel", "Uniqueid", "Env")
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncAGIExec(AmiEvent):
+    channel: str
+    uniqueid: str
+    command_id: str
+    result: str
+
+    keys = ("Channel", "Uniqueid", "CommandID", "Result")
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncAGIEnd(AmiEvent):
+    channel: str
+    uniqueid: str
+
+    keys = ("Channel", "Uniqueid")
+
+
+@dataclass(frozen=True, slots=True)
+class FullyBooted(AmiEvent):
+    status: str
+
+    keys = ("Status",)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLost(AmiEvent):
+    """Made by the client, not sent by Asterisk: events may be missing until restored."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionRestored(AmiEvent):
+    """Made by the client after a re-login: state must be reconciled with Asterisk."""
+
+    downtime: float

@@ -1,0 +1,64 @@
+"""Render the ``asterisk_conf/`` templates: ``@NAME@`` placeholders filled from settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from acd.config import Settings
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "asterisk_conf"
+_PLACEHOLDER = re.compile(r"@([A-Z][A-Z0-9_]*)@")
+
+
+class ConfTemplateError(ValueError):
+    """A template names a placeholder that has no value."""
+
+
+def placeholders(settings: Settings) -> dict[str, str]:
+    """The values every template may use."""
+    return {
+        "AMI_BIND": settings.ami_bind,
+        "AMI_PORT": str(settings.ami_port),
+        "AMI_PERMIT": settings.ami_permit,
+        "AMI_USER": settings.ami_user,
+        "AMI_SECRET": settings.require_ami_secret(),
+        "SIP_BIND": settings.sip_bind,
+        "SIP_PORT": str(settings.sip_port),
+        "HTTP_BIND": settings.asterisk_http_bind,
+        "HTTP_PORT": str(settings.asterisk_http_port),
+        "RTP_START": str(settings.rtp_start),
+        "RTP_END": str(settings.rtp_end),
+        "TRUNK_MATCH": settings.trunk_match,
+        "TRUNK_HOST": settings.trunk_host,
+        "TRUNK_PORT": str(settings.trunk_port),
+    }
+
+
+def render_text(text: str, values: Mapping[str, str], source: str = "<template>") -> str:
+    """Fill every placeholder; all missing ones are reported at once as ``source:line``."""
+    missing = [
+        f"{source}:{text.count(chr(10), 0, m.start()) + 1}: no value for @{m.group(1)}@"
+        for m in _PLACEHOLDER.finditer(text)
+        if m.group(1) not in values
+    ]
+    if missing:
+        raise ConfTemplateError("\n".join(missing))
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
+def render_dir(out: Path, values: Mapping[str, str], templates: Path = TEMPLATES) -> list[Path]:
+    """Render every ``*.conf`` of ``templates`` into ``out``; returns the files written."""
+    rendered = {
+        path.name: render_text(path.read_text(), values, str(path))
+        for path in sorted(templates.glob("*.conf"))
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in rendered.items():
+        target = out / name
+        target.write_text(text)
+        target.chmod(0o600 if name == "manager.conf" else 0o644)
+        written.append(target)
+    return written

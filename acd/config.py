@@ -1,0 +1,49 @@
+"""Settings from the environment (``ACD_*``), validated once at start-up."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything acd reads from its environment; names are ``ACD_`` + the field in capitals."""
+
+    model_config = SettingsConfigDict(env_prefix="ACD_", extra="ignore")
+
+    log_level: str = "INFO"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8080, ge=0, le=65535)
+
+    ami_host: str = "127.0.0.1"
+    ami_port: int = Field(5038, ge=1, le=65535)
+    ami_user: str = "acd"
+    ami_secret: SecretStr | None = None
+    ami_action_timeout: float = Field(5.0, gt=0)
+    ami_backoff_max: float = Field(10.0, gt=0)
+
+    # Asterisk side, used only to render asterisk_conf/ (`acd asterisk-conf`)
+    ami_bind: str = "127.0.0.1"
+    ami_permit: str = "127.0.0.1/255.255.255.255"
+    sip_bind: str = "127.0.0.1"
+    sip_port: int = Field(5060, ge=1, le=65535)
+    asterisk_http_bind: str = "127.0.0.1"
+    asterisk_http_port: int = Field(8088, ge=1, le=65535)
+    rtp_start: int = Field(10000, ge=1024, le=65535)
+    rtp_end: int = Field(20000, ge=1024, le=65535)
+    trunk_match: str = "127.0.0.1"
+    trunk_host: str = "127.0.0.1"
+    trunk_port: int = Field(5080, ge=1, le=65535)
+
+    @field_validator("ami_user", "ami_secret")
+    @classmethod
+    def _one_word(cls, value: str | SecretStr | None) -> str | SecretStr | None:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if text is not None and (not text or any(c.isspace() or c in ";[]=" for c in text)):
+            raise ValueError("must be one word without spaces or any of ; [ ] =")
+        return value
+
+    def require_ami_secret(self) -> str:
+        if self.ami_secret is None:
+            raise ValueError("ACD_AMI_SECRET is not set: acd needs the AMI secret of its user")
+        return self.ami_secret.get_secret_value()

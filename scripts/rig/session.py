@@ -1,0 +1,93 @@
+"""A whole rig: the Asterisk under test, the carrier if asked, and Redis, as one."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from acd.asterisk_conf import TEMPLATES, placeholders
+from acd.config import Settings
+from rig.asterisk import Asterisk, Ports, ami_secret
+from rig.install import REPO, AsteriskInstall, find_install, kill_strays
+from rig.redis import RedisServer
+
+log = logging.getLogger("rig")
+
+CARRIER_TEMPLATES = Path(__file__).resolve().parent / "carrier_conf"
+
+
+@dataclass(slots=True)
+class Rig:
+    install: AsteriskInstall
+    target: Asterisk
+    redis: RedisServer
+    carrier: Asterisk | None = None
+
+    @classmethod
+    def create(cls, *, with_carrier: bool = False) -> Rig:
+        install = find_install()
+        carrier_ports = Ports.free()
+        settings = Settings(
+            ami_secret=ami_secret(),
+            trunk_port=carrier_ports.sip,
+        )
+        target = Asterisk(
+            install=install, name="target", templates=TEMPLATES, values=placeholders(settings)
+        )
+        carrier = None
+        if with_carrier:
+            carrier = Asterisk(
+                install=install,
+                name="carrier",
+                templates=CARRIER_TEMPLATES,
+                values={"AMI_SECRET": ami_secret(), "TARGET_SIP_PORT": str(target.ports.sip)},
+                ports=carrier_ports,
+            )
+        return cls(install=install, target=target, redis=RedisServer(), carrier=carrier)
+
+    @property
+    def ami_secret(self) -> str:
+        return self.target.values["AMI_SECRET"]
+
+    def acd_env(self) -> dict[str, str]:
+        """The ``ACD_*`` environment that points acd at this rig."""
+        return {
+            "ACD_AMI_HOST": "127.0.0.1",
+            "ACD_AMI_PORT": str(self.target.ports.ami),
+            "ACD_AMI_USER": "acd",
+            "ACD_AMI_SECRET": self.ami_secret,
+            "ACD_REDIS_URL": self.redis.url,
+        }
+
+    def start(self) -> None:
+        stray = kill_strays()
+        if stray:
+            log.warning("killed Asterisk processes left by an earlier run: %s", stray)
+        self.install.mount()
+        try:
+            self.redis.start()
+            for asterisk in self.instances():
+                asterisk.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def instances(self) -> list[Asterisk]:
+        return [a for a in (self.target, self.carrier) if a is not None]
+
+    def stop(self) -> None:
+        for asterisk in self.instances():
+            asterisk.remove()
+        self.redis.stop()
+        self.install.unmount()
+
+    def __enter__(self) -> Rig:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+__all__ = ["REPO", "Rig"]

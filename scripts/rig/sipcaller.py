@@ -1,0 +1,224 @@
+"""A real SIP caller for tests and `make run`: pjsua2 (PyPI ``pjsua2-python``) in one thread.
+
+pjsua2 objects live only in that thread (``threadCnt=0``, ``mainThreadOnly``); other
+threads send it commands through a queue. Each call records what it hears to a WAV
+and sends a 440 Hz tone, so audio can be asserted both ways. The PyPI wheel is built
+with ``PJSUA_MAX_CALLS=4``: use one caller per four concurrent calls.
+"""
+
+from __future__ import annotations
+
+import queue
+import struct
+import threading
+import time
+import wave
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pjsua2 as pj
+
+MAX_CALLS = 4
+
+
+class _Call(pj.Call):  # type: ignore[misc]
+    def __init__(self, owner: SipCaller, account: pj.Account, call_id: int) -> None:
+        super().__init__(account)
+        self.owner, self.call_id = owner, call_id
+        self.recorder: pj.AudioMediaRecorder | None = None
+
+    def onCallState(self, prm: Any) -> None:
+        info = self.getInfo()
+        self.owner._set_state(self.call_id, info.stateText, info.lastStatusCode)
+        if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            self.owner._ended.append(self)
+
+    def onCallMediaState(self, prm: Any) -> None:
+        info = self.getInfo()  # keep it alive: its media vector points into it
+        for index, media in enumerate(info.media):
+            if media.type != pj.PJMEDIA_TYPE_AUDIO or media.status != pj.PJSUA_CALL_MEDIA_ACTIVE:
+                continue
+            audio = self.getAudioMedia(index)
+            if self.recorder is None:
+                self.recorder = pj.AudioMediaRecorder()
+                self.recorder.createRecorder(str(self.owner.recording(self.call_id)))
+                audio.startTransmit(self.recorder)
+            self.owner._tone.startTransmit(audio)
+
+
+class SipCaller:
+    """Places calls from ``sip:<user>@127.0.0.1:<port>``; use as a context manager."""
+
+    def __init__(self, *, port: int, record_dir: Path, user: str = "caller") -> None:
+        self.port, self.record_dir, self.user = port, Path(record_dir), user
+        self._commands: queue.Queue[tuple[Callable[[], Any], threading.Event, dict[str, Any]]]
+        self._commands = queue.Queue()
+        self._states: dict[int, tuple[str, int]] = {}
+        self._changed = threading.Condition()
+        self._calls: dict[int, _Call] = {}
+        self._ended: list[_Call] = []
+        self._next_id = 0
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._loop, name=f"pjsua2-{port}", daemon=True)
+
+    def __enter__(self) -> SipCaller:
+        self._thread.start()
+        self._ready.wait(15)
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(20)
+
+    def recording(self, call_id: int) -> Path:
+        return self.record_dir / f"call-{self.port}-{call_id}.wav"
+
+    def call(self, uri: str) -> int:
+        self._next_id += 1
+        call_id = self._next_id
+        self._set_state(call_id, "NULL", 0)
+        self._run(lambda: self._make_call(call_id, uri))
+        return call_id
+
+    def dtmf(self, call_id: int, digits: str) -> None:
+        """Send RFC 4733 digits (160 ms each)."""
+
+        def send() -> None:
+            param = pj.CallSendDtmfParam()
+            param.method, param.digits, param.duration = pj.PJSUA_DTMF_METHOD_RFC2833, digits, 160
+            self._calls[call_id].sendDtmf(param)
+
+        self._run(send)
+
+    def hangup(self, call_id: int) -> None:
+        def end() -> None:
+            call = self._calls.get(call_id)
+            if call is not None:
+                call.hangup(pj.CallOpParam(True))
+
+        self._run(end)
+
+    def state(self, call_id: int) -> tuple[str, int]:
+        """(pjsua state text, last SIP status code)."""
+        with self._changed:
+            return self._states[call_id]
+
+    def wait_state(self, call_id: int, wanted: str, timeout: float = 10.0) -> None:
+        end = time.monotonic() + timeout
+        with self._changed:
+            while (state := self._states[call_id][0]) != wanted:
+                if state == "DISCONNECTED":
+                    raise RuntimeError(f"call {call_id} ended (SIP {self._states[call_id][1]})")
+                if not self._changed.wait(max(0.0, end - time.monotonic())):
+                    raise TimeoutError(
+                        f"call {call_id} is {state}, not {wanted}, after {timeout} s"
+                    )
+
+    # --- the pjsua2 thread -------------------------------------------------------------
+    def _run(self, command: Callable[[], Any]) -> Any:
+        done: threading.Event = threading.Event()
+        box: dict[str, Any] = {}
+        self._commands.put((command, done, box))
+        if not done.wait(15):
+            raise TimeoutError("pjsua2 thread did not answer")
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")
+
+    def _set_state(self, call_id: int, state: str, code: int) -> None:
+        with self._changed:
+            self._states[call_id] = (state, code)
+            self._changed.notify_all()
+
+    def _make_call(self, call_id: int, uri: str) -> None:
+        call = _Call(self, self._account, call_id)
+        self._calls[call_id] = call
+        call.makeCall(uri, pj.CallOpParam(True))
+
+    def _loop(self) -> None:
+        try:
+            self._init()
+        except BaseException as exc:
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        while not self._stop.is_set():
+            self._serve_commands()
+            self._endpoint.libHandleEvents(10)
+            self._reap()
+        self._endpoint.hangupAllCalls()
+        for _ in range(50):
+            self._endpoint.libHandleEvents(10)
+        self._reap()
+        self._calls.clear()
+        del self._tone
+        self._account.shutdown()
+        self._endpoint.libDestroy()
+
+    def _serve_commands(self) -> None:
+        while True:
+            try:
+                command, done, box = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                box["result"] = command()
+            except Exception as exc:
+                box["error"] = exc
+            done.set()
+
+    def _reap(self) -> None:
+        # A pj.Call collected after libDestroy() aborts the process: drop ended calls now.
+        ended, self._ended = self._ended, []
+        for call in ended:
+            self._calls.pop(call.call_id, None)
+
+    def _init(self) -> None:
+        self._endpoint = pj.Endpoint()
+        self._endpoint.libCreate()
+        config = pj.EpConfig()
+        config.uaConfig.threadCnt = 0
+        config.uaConfig.mainThreadOnly = True
+        config.uaConfig.maxCalls = MAX_CALLS
+        config.logConfig.level = config.logConfig.consoleLevel = 1
+        config.medConfig.noVad = True  # keep RTP flowing through silence
+        self._endpoint.libInit(config)
+        transport = pj.TransportConfig()
+        transport.port, transport.boundAddress = self.port, "127.0.0.1"
+        self._endpoint.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+        self._endpoint.audDevManager().setNullDev()
+        for codec in self._endpoint.codecEnum2():
+            self._endpoint.codecSetPriority(
+                codec.codecId, 255 if codec.codecId.startswith("PCMU/") else 0
+            )
+        self._endpoint.libStart()
+        account = pj.AccountConfig()
+        account.idUri = f"sip:{self.user}@127.0.0.1:{self.port}"
+        account.mediaConfig.transportConfig.boundAddress = "127.0.0.1"
+        self._account = pj.Account()
+        self._account.create(account, True)
+        self._tone = pj.ToneGenerator()
+        self._tone.createToneGenerator(8000, 1)
+        tone = pj.ToneDesc()
+        tone.freq1 = tone.freq2 = 440
+        tone.on_msec, tone.off_msec, tone.volume = 1000, 0, 0
+        tones = pj.ToneDescVector()
+        tones.append(tone)
+        self._tone.play(tones, True)
+
+
+def wav_rms(path: Path) -> float:
+    """Root mean square of a 16-bit mono WAV: 0 is digital silence."""
+    with wave.open(str(path)) as wav:
+        frames = wav.readframes(wav.getnframes())
+    count = len(frames) // 2
+    if count == 0:
+        return 0.0
+    samples = struct.unpack(f"<{count}h", frames[: count * 2])
+    return float((sum(s * s for s in samples) / count) ** 0.5)
