@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -58,7 +59,15 @@ def render_dir(out: Path, values: Mapping[str, str], templates: Path = TEMPLATES
     written = []
     for name, text in rendered.items():
         target = out / name
-        target.write_text(text)
-        target.chmod(0o600 if name == "manager.conf" else 0o644)
+        _write(target, text, 0o600 if name == "manager.conf" else 0o644)
         written.append(target)
     return written
+
+
+def _write(path: Path, text: str, mode: int) -> None:
+    """Write a file with ``mode`` from its first byte: the AMI secret is never world-readable."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(fd, "w") as file:
+        file.write(text)
+    path.chmod(mode)  # the umask may have taken bits away

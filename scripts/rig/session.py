@@ -57,7 +57,6 @@ class Rig:
             "ACD_AMI_PORT": str(self.target.ports.ami),
             "ACD_AMI_USER": "acd",
             "ACD_AMI_SECRET": self.ami_secret,
-            "ACD_REDIS_URL": self.redis.url,
         }
 
     def start(self) -> None:

@@ -183,6 +183,9 @@ class AmiClient:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.backoff_max)
                 continue
+            if self._closing:  # close() came while connect() was logging in
+                await self.close()
+                break
             delay = self.backoff_initial
             if lost_at:
                 downtime = time.monotonic() - lost_at

@@ -1,6 +1,8 @@
 """Typed AMI events: the ones acd acts on get named attributes; all keep every field.
 
-Names are spelled as Asterisk spells them (inside this adapter only).
+Names are spelled as Asterisk spells them (inside this adapter only). Events are
+values: nothing changes them after the parser made them. They are not frozen only
+because a frozen dataclass costs five times as much to build, on the hottest path.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import ClassVar
 Fields = dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class AmiEvent:
     """Any event from Asterisk; ``fields`` holds every ``Key: Value`` as received."""
 
@@ -24,7 +26,7 @@ class AmiEvent:
         return self.fields.get(key, default)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Newchannel(AmiEvent):
     channel: str
     uniqueid: str
@@ -36,7 +38,7 @@ class Newchannel(AmiEvent):
     keys = ("Channel", "Uniqueid", "Linkedid", "CallerIDNum", "Context", "Exten")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Newstate(AmiEvent):
     channel: str
     uniqueid: str
@@ -45,7 +47,7 @@ class Newstate(AmiEvent):
     keys = ("Channel", "Uniqueid", "ChannelStateDesc")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Hangup(AmiEvent):
     channel: str
     uniqueid: str
@@ -56,7 +58,7 @@ class Hangup(AmiEvent):
     keys = ("Channel", "Uniqueid", "Linkedid", "Cause", "Cause-txt")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class DialBegin(AmiEvent):
     channel: str
     uniqueid: str
@@ -66,7 +68,7 @@ class DialBegin(AmiEvent):
     keys = ("Channel", "Uniqueid", "DestChannel", "DestUniqueid")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class DialEnd(AmiEvent):
     channel: str
     uniqueid: str
@@ -77,7 +79,7 @@ class DialEnd(AmiEvent):
     keys = ("Channel", "Uniqueid", "DestChannel", "DestUniqueid", "DialStatus")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class BridgeEnter(AmiEvent):
     bridge_uniqueid: str
     channel: str
@@ -86,7 +88,7 @@ class BridgeEnter(AmiEvent):
     keys = ("BridgeUniqueid", "Channel", "Uniqueid")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class BridgeLeave(AmiEvent):
     bridge_uniqueid: str
     channel: str
@@ -95,7 +97,7 @@ class BridgeLeave(AmiEvent):
     keys = ("BridgeUniqueid", "Channel", "Uniqueid")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class DTMFEnd(AmiEvent):
     channel: str
     uniqueid: str
@@ -105,7 +107,7 @@ class DTMFEnd(AmiEvent):
     keys = ("Channel", "Uniqueid", "Digit", "Direction")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class UserEvent(AmiEvent):
     channel: str
     uniqueid: str
@@ -114,7 +116,7 @@ class UserEvent(AmiEvent):
     keys = ("Channel", "Uniqueid", "UserEvent")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class OriginateResponse(AmiEvent):
     action_id: str
     response: str
@@ -125,7 +127,7 @@ class OriginateResponse(AmiEvent):
     keys = ("ActionID", "Response", "Channel", "Uniqueid", "Reason")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class AsyncAGIStart(AmiEvent):
     channel: str
     uniqueid: str
@@ -134,7 +136,7 @@ class AsyncAGIStart(AmiEvent):
     keys = ("Channel", "Uniqueid", "Env")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class AsyncAGIExec(AmiEvent):
     channel: str
     uniqueid: str
@@ -144,7 +146,7 @@ class AsyncAGIExec(AmiEvent):
     keys = ("Channel", "Uniqueid", "CommandID", "Result")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class AsyncAGIEnd(AmiEvent):
     channel: str
     uniqueid: str
@@ -152,21 +154,21 @@ class AsyncAGIEnd(AmiEvent):
     keys = ("Channel", "Uniqueid")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class FullyBooted(AmiEvent):
     status: str
 
     keys = ("Status",)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class ConnectionLost(AmiEvent):
     """Made by the client, not sent by Asterisk: events may be missing until restored."""
 
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class ConnectionRestored(AmiEvent):
     """Made by the client after a re-login: state must be reconciled with Asterisk."""
 

@@ -50,16 +50,18 @@ class AmiParser:
         if last < 0:
             self._pending = self._bounded(buf)
             return []
-        self._pending = self._bounded(buf[last + 4 :])
-        text = buf[:last].decode("utf-8", "replace")
-        if self._discarding:
+        block = buf[:last]
+        if self._discarding:  # the end of a dropped message comes first
             self._discarding = False
-            _, _, text = text.partition("\r\n\r\n")
-        return self._parse_block(text)
+            _, _, block = block.partition(_END)
+        if len(block) > self.max_message:
+            block = self._drop_oversized(block)
+        self._pending = self._bounded(buf[last + 4 :])
+        return self._parse_block(block.decode("utf-8", "replace"))
 
     def finish(self) -> None:
         """The stream ended: whatever is buffered is a truncated message."""
-        if self._pending.strip():
+        if self._pending.strip() and not self._discarding:
             self.rejects.append(
                 Reject("truncated message at end of stream", _sample(self._pending))
             )
@@ -69,19 +71,36 @@ class AmiParser:
     def _bounded(self, rest: bytes) -> bytes:
         if len(rest) <= self.max_message:
             return rest
-        self.rejects.append(Reject(f"message over {self.max_message} bytes dropped", _sample(rest)))
-        self._discarding = True
-        return b""
+        if not self._discarding:
+            self.rejects.append(self._oversized(rest))
+            self._discarding = True
+        return rest[-3:]  # the end marker may straddle this read and the next
+
+    def _drop_oversized(self, block: bytes) -> bytes:
+        """Drop the complete messages over the limit (the ones that arrived in one read)."""
+        kept = []
+        for raw in block.split(_END):
+            if len(raw) > self.max_message:
+                self.rejects.append(self._oversized(raw))
+            else:
+                kept.append(raw)
+        return _END.join(kept)
+
+    def _oversized(self, data: bytes) -> Reject:
+        return Reject(f"message over {self.max_message} bytes dropped", _sample(data))
 
     def _parse_block(self, text: str) -> list[Message]:
         messages: list[Message] = []
+        append = messages.append
         for raw in text.split("\r\n\r\n"):
+            # Split line by line: pairing up the parts of the whole message split on ": "
+            # goes wrong when a line with no ": " meets one whose value holds ": ".
             try:
-                messages.append(dict(line.split(": ", 1) for line in raw.split("\r\n")))
+                append(dict(line.split(": ", 1) for line in raw.split("\r\n")))
             except ValueError:
                 message = self._parse_lenient(raw)
                 if message is not None:
-                    messages.append(message)
+                    append(message)
         return messages
 
     def _parse_lenient(self, raw: str) -> Message | None:

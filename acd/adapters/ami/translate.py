@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import repeat
+
 from acd.adapters.ami import events as ev
 
 TYPED: dict[str, type[ev.AmiEvent]] = {
@@ -31,5 +33,4 @@ def to_event(message: ev.Fields) -> ev.AmiEvent:
     cls = TYPED.get(name)
     if cls is None:
         return ev.AmiEvent(name, message)
-    get = message.get
-    return cls(name, message, *[get(key, "") for key in cls.keys])
+    return cls(name, message, *map(message.get, cls.keys, repeat("")))
