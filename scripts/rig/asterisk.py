@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from acd.asterisk_conf import render_dir
-from rig.install import MARKER, AsteriskInstall
+from rig.install import MARKER, AsteriskInstall, owner_tag
 from rig.ports import free_port, rtp_range
 
 _DIRS = ("etc", "run", "log", "spool", "db", "cache")
@@ -44,7 +44,7 @@ class Asterisk:
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.inner = PurePosixPath(MARKER) / f"{self.name}-{secrets.token_hex(4)}"
+        self.inner = PurePosixPath(MARKER) / f"{self.name}-{owner_tag()}-{secrets.token_hex(4)}"
 
     @property
     def home(self) -> Path:

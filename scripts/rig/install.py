@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -41,7 +42,8 @@ class AsteriskInstall:
                 subprocess.run(["mount", *args, str(point)], check=True)
 
     def unmount(self) -> None:
-        if self.root is None:
+        """Unmount, unless another rig (a `make run` beside the tests) still runs in the chroot."""
+        if self.root is None or _processes_in(self.root):
             return
         for target in ("dev", "proc"):
             point = self.root / target
@@ -58,20 +60,47 @@ def find_install() -> AsteriskInstall:
     raise RigMissing("no Asterisk: run `make test` or scripts/provision.sh to install one")
 
 
+def owner_tag() -> str:
+    """Goes into every instance path, so a later run can tell whether the owner is gone."""
+    return f"owner{os.getpid()}"
+
+
 def kill_strays() -> list[int]:
-    """Kill rig Asterisks left by an earlier run that was killed; returns their pids."""
+    """Kill rig Asterisks whose owning process is gone (a killed earlier run); their pids."""
     killed = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+    for pid, cmdline in _processes():
+        if "asterisk" not in cmdline or MARKER not in cmdline or "-rx" in cmdline:
+            continue
+        match = re.search(r"-owner(\d+)-", cmdline)
+        if match and Path(f"/proc/{match.group(1)}").exists():
             continue
         try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        except ProcessLookupError:
+            pass
+    return killed
+
+
+def _processes() -> list[tuple[int, str]]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and int(proc.name) != os.getpid():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            found.append((int(proc.name), cmdline))
+    return found
+
+
+def _processes_in(root: Path) -> list[int]:
+    """Pids of processes whose root directory is ``root``."""
+    inside = []
+    for pid, _ in _processes():
+        try:
+            if Path(os.readlink(f"/proc/{pid}/root")) == root:
+                inside.append(pid)
         except OSError:
             continue
-        if "asterisk" in cmdline and MARKER in cmdline and "-rx" not in cmdline:
-            try:
-                os.kill(int(proc.name), signal.SIGKILL)
-                killed.append(int(proc.name))
-            except ProcessLookupError:
-                pass
-    return killed
+    return inside
