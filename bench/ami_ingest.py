@@ -179,6 +179,11 @@ def main() -> None:
                 "acd_events_per_s": round(acd_rate),
                 "panoramisk_events_per_s": round(pano_rate),
                 "ratio": round(acd_rate / pano_rate, 2),
+                "acd_range": [round(min(results["acd"])), round(max(results["acd"]))],
+                "panoramisk_range": [
+                    round(min(results["panoramisk"])),
+                    round(max(results["panoramisk"])),
+                ],
                 "runs": args.runs,
                 "python": platform.python_version(),
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores",
