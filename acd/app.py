@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from acd.adapters.ami.client import AmiClient
-from acd.adapters.ami.events import AmiEvent, ConnectionLost, ConnectionRestored
+from acd.adapters.ami.events import AmiEvent
 from acd.config import Settings
 from acd.runtime import Runtime
 
@@ -20,17 +20,12 @@ log = logging.getLogger("acd.app")
 
 @dataclass(slots=True)
 class Status:
-    """What ``/health`` reports; written only by the runtime task."""
+    """What ``/health`` reports besides the AMI link; written only by the runtime task."""
 
-    ami_up: bool = False
     events: Counter[str] = field(default_factory=Counter)
 
     def apply(self, event: AmiEvent) -> None:
         self.events[event.name] += 1
-        if isinstance(event, ConnectionLost):
-            self.ami_up = False
-        elif isinstance(event, ConnectionRestored):
-            self.ami_up = True
 
 
 def http_app(status: Status, ami: AmiClient) -> web.Application:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -130,3 +135,35 @@ async def test_carrier_call_reaches_the_target_and_sends_dtmf(rig: Rig) -> None:
         ]
         await log.wait_for(ev.Hangup, lambda e: e.uniqueid == opened.uniqueid, timeout=20)
     assert {d.uniqueid for d in received} == {opened.uniqueid}
+
+
+def test_acd_run_reports_ami_up_on_health_and_stops_on_sigint(rig: Rig) -> None:
+    http_port = free_port()
+    env = {**os.environ, **rig.acd_env(), "ACD_HTTP_PORT": str(http_port)}
+    server = subprocess.Popen([ACD, "run"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        health = _poll_health(http_port, until_status=200, timeout=15)
+        assert health["ami"] == "up"
+        server.send_signal(signal.SIGINT)
+        _, stderr = server.communicate(timeout=15)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0, stderr
+    assert "AMI connected" in stderr and "stopped" in stderr
+
+
+def _poll_health(port: int, *, until_status: int, timeout: float) -> dict[str, object]:
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
+                if reply.status == until_status:
+                    body: dict[str, object] = json.load(reply)
+                    return body
+        except (OSError, urllib.error.HTTPError):
+            pass
+        if time.monotonic() > end:
+            raise TimeoutError(f"/health on port {port} never answered {until_status}")
+        time.sleep(0.1)
