@@ -9,7 +9,7 @@ from pathlib import Path
 from acd.asterisk_conf import TEMPLATES, placeholders
 from acd.config import Settings
 from rig.asterisk import Asterisk, Ports, ami_secret
-from rig.install import REPO, AsteriskInstall, find_install, kill_strays
+from rig.install import AsteriskInstall, find_install, kill_strays
 from rig.redis import RedisServer
 
 log = logging.getLogger("rig")
@@ -87,6 +87,3 @@ class Rig:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
-
-
-__all__ = ["REPO", "Rig"]
