@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from acd import __version__
+from acd import __version__, cli_ivr
 from acd import log as acd_log
 from acd.adapters.ami.client import AmiAuthError, AmiClient, AmiError
 from acd.app import serve
@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     ami_commands = ami.add_subparsers(title="ami commands", required=True, metavar="COMMAND")
     check = ami_commands.add_parser("check", help="log in once and print the Asterisk version")
     check.set_defaults(func=_ami_check)
+
+    cli_ivr.add_commands(commands)
 
     conf = commands.add_parser("asterisk-conf", help="render asterisk_conf/ for this environment")
     conf.add_argument(

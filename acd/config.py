@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -14,6 +16,16 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = Field(8080, ge=0, le=65535)
+
+    flows_dir: Path = Path("ivr_flows")
+    routing: Path = Path("routing.yaml")
+    """The routing policy file: skills and call types."""
+    sounds_dir: Path | None = Path("/usr/share/asterisk/sounds")
+    directory: Path | None = Path("samples/customers.json")
+    """Customers JSON for the built-in directory."""
+    agi_host: str = "127.0.0.1"
+    agi_port: int = Field(4573, ge=0, le=65535)
+    """FastAGI server Asterisk hands calls to."""
 
     ami_host: str = "127.0.0.1"
     ami_port: int = Field(5038, ge=1, le=65535)
