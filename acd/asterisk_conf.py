@@ -34,6 +34,8 @@ def placeholders(settings: Settings) -> dict[str, str]:
         "TRUNK_MATCH": settings.trunk_match,
         "TRUNK_HOST": settings.trunk_host,
         "TRUNK_PORT": str(settings.trunk_port),
+        "AGI_HOST": settings.agi_host,
+        "AGI_PORT": str(settings.agi_port),
     }
 
 

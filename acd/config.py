@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -26,6 +27,10 @@ class Settings(BaseSettings):
     agi_host: str = "127.0.0.1"
     agi_port: int = Field(4573, ge=0, le=65535)
     """FastAGI server Asterisk hands calls to."""
+    clock_start: dt.datetime | None = None
+    """Start acd's clock at this instant (tests and demos of after-hours flows)."""
+    flows_poll: float = Field(1.0, gt=0)
+    """Seconds between checks of ``flows_dir`` for changed files."""
 
     ami_host: str = "127.0.0.1"
     ami_port: int = Field(5038, ge=1, le=65535)

@@ -7,7 +7,7 @@ carries ``path:line:column`` for the admin's editor.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,10 @@ class YamlError(Exception):
         self.problems = problems
 
 
+MAX_VALUES = 100_000
+"""More values than any flow needs: a file past this is an alias bomb, not a flow."""
+
+
 def load_yaml(text: str, path: str) -> tuple[Any, Positions]:
     """Parse one document; raises ``YamlError`` with every duplicate key or the syntax error."""
     positions = Positions(path)
@@ -60,45 +64,86 @@ def load_yaml(text: str, path: str) -> tuple[Any, Positions]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError([Problem(path, line, column, f"YAML: {exc.problem}")]) from None
+        message = str(exc.problem)
+        if exc.context and message.startswith("but "):
+            message = f"{exc.context}, {message}"  # "expected a single document ..., but found"
+        raise YamlError([Problem(path, line, column, f"YAML: {message}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"YAML: character {exc.character!r} is not allowed"
+        raise YamlError([Problem(path, line, column, message)]) from None
     if root is None:
         raise YamlError([Problem(path, 1, 1, "the file is empty")])
-    problems: list[Problem] = []
-    data = _build(root, (), positions, problems, SafeConstructor())
-    if problems:
-        raise YamlError(problems)
+    builder = _Builder(positions)
+    data = builder.build(root, ())
+    if builder.problems:
+        raise YamlError(builder.problems)
     return data, positions
 
 
-def _build(
-    node: yaml.Node,
-    loc: Loc,
-    positions: Positions,
-    problems: list[Problem],
-    constructor: SafeConstructor,
-) -> Any:
-    positions.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
+def _place(mark: yaml.Mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+class _Builder:
+    """Plain data from composed nodes, recording positions and collecting problems."""
+
+    def __init__(self, positions: Positions) -> None:
+        self.positions = positions
+        self.problems: list[Problem] = []
+        self.constructor = SafeConstructor()
+        self.values = 0
+        self.open: set[int] = set()
+        """Collections being built: an alias back to one of them would never end."""
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.positions.path, *_place(node.start_mark), message))
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            self.problem(node, f"more than {MAX_VALUES} values (aliases expanding?)")
+            raise YamlError(self.problems)
+        self.positions.values[loc] = _place(node.start_mark)
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.open:
+                self.problem(node, "YAML: an alias refers to a collection that contains it")
+                return None
+            self.open.add(id(node))
+            try:
+                return (
+                    self._mapping(node, loc)
+                    if isinstance(node, yaml.MappingNode)
+                    else [self.build(item, (*loc, index)) for index, item in self._items(node, loc)]
+                )
+            finally:
+                self.open.discard(id(node))
+        try:
+            value: Hashable = self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else exc
+            self.problem(node, f"YAML: cannot read {node.value!r}: {problem}")
+            return None
+        return value
+
+    def _items(self, node: yaml.CollectionNode, loc: Loc) -> Iterator[tuple[int, yaml.Node]]:
+        for index, item in enumerate(node.value):
+            self.positions.keys[(*loc, index)] = _place(item.start_mark)
+            yield index, item
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value)
-            place = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in mapping:
-                first = positions.keys[(*loc, key)]
-                problems.append(
-                    Problem(
-                        positions.path, *place, f"duplicate key {key!r} (first at line {first[0]})"
-                    )
-                )
+            place = _place(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, "a key must be a plain value, not a list or mapping")
                 continue
-            positions.keys[(*loc, key)] = place
-            mapping[key] = _build(value_node, (*loc, key), positions, problems, constructor)
+            key = str(key_node.value)
+            if key in mapping:
+                first = self.positions.keys[(*loc, key)]
+                self.problem(key_node, f"duplicate key {key!r} (first at line {first[0]})")
+                continue
+            self.positions.keys[(*loc, key)] = place
+            mapping[key] = self.build(value_node, (*loc, key))
         return mapping
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            positions.keys[(*loc, index)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_build(item, (*loc, index), positions, problems, constructor))
-        return items
-    value: Hashable = constructor.construct_object(node, deep=True)
-    return value

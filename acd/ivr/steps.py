@@ -147,3 +147,14 @@ class HungUp:
 
 
 Outcome = Queued | Transferred | ToVoicemail | CallbackRequested | Rated | HungUp
+
+
+@dataclass(frozen=True, slots=True)
+class IvrEnded:
+    """A call left the IVR: what it chose, pinned to the flow version it ran."""
+
+    call_id: str
+    """Asterisk's uniqueid of the caller's channel."""
+    flow: str
+    version: str
+    finish: Finish

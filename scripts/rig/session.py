@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from acd.asterisk_conf import TEMPLATES, placeholders
 from acd.config import Settings
 from rig.asterisk import Asterisk, Ports, ami_secret
 from rig.install import AsteriskInstall, find_install, kill_strays
+from rig.ports import free_port
 from rig.redis import RedisServer
 
 log = logging.getLogger("rig")
 
+SOUNDS = PurePosixPath("/usr/share/asterisk/sounds")
 CARRIER_TEMPLATES = Path(__file__).resolve().parent / "carrier_conf"
 
 
@@ -23,6 +25,8 @@ class Rig:
     target: Asterisk
     redis: RedisServer
     carrier: Asterisk | None = None
+    agi_port: int = 0
+    """Where the target Asterisk's dialplan expects acd's FastAGI server."""
 
     @classmethod
     def create(cls, *, with_carrier: bool = False) -> Rig:
@@ -31,6 +35,7 @@ class Rig:
         settings = Settings(
             ami_secret=ami_secret(),
             trunk_port=carrier_ports.sip,
+            agi_port=free_port(),
         )
         target = Asterisk(
             install=install, name="target", templates=TEMPLATES, values=placeholders(settings)
@@ -44,7 +49,13 @@ class Rig:
                 values={"AMI_SECRET": ami_secret(), "TARGET_SIP_PORT": str(target.ports.sip)},
                 ports=carrier_ports,
             )
-        return cls(install=install, target=target, redis=RedisServer(), carrier=carrier)
+        return cls(
+            install=install,
+            target=target,
+            redis=RedisServer(),
+            carrier=carrier,
+            agi_port=settings.agi_port,
+        )
 
     @property
     def ami_secret(self) -> str:
@@ -57,6 +68,8 @@ class Rig:
             "ACD_AMI_PORT": str(self.target.ports.ami),
             "ACD_AMI_USER": "acd",
             "ACD_AMI_SECRET": self.ami_secret,
+            "ACD_AGI_PORT": str(self.agi_port),
+            "ACD_SOUNDS_DIR": str(self.install.host_path(SOUNDS)),
         }
 
     def start(self) -> None:

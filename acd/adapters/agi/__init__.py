@@ -1,0 +1,1 @@
+"""FastAGI: Asterisk hands each call to acd over TCP and acd drives it one command at a time."""
