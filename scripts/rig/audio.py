@@ -6,7 +6,7 @@ import struct
 import wave
 from pathlib import Path
 
-FRAME_MS = 20
+FRAME_MS = 10
 
 
 def envelope(path: Path, frame_ms: int = FRAME_MS) -> list[float]:
