@@ -3,7 +3,7 @@ BIN := .venv/bin
 export PYTHONPATH := scripts
 
 .PHONY: test run call provision lint
-NUMBER ?= 9000
+NUMBER ?= 4008
 
 test: provision lint
 	$(BIN)/pytest
