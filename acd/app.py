@@ -94,7 +94,7 @@ async def serve(settings: Settings) -> None:
     await asyncio.to_thread(flows.refresh)
     directory = Directory.from_json(settings.directory) if settings.directory else None
     calls = IvrCalls(
-        catalog=lambda: flows.current,
+        catalog=flows.catalog,
         directory=directory,
         clock=clock(settings.clock_start),
         on_end=runtime.submit,

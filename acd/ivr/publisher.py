@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections import OrderedDict
 from pathlib import Path
 
 from acd.ivr.catalog import Catalog
@@ -18,6 +19,9 @@ from acd.ivr.loader import Problem
 from acd.routing_policy import load_policy
 
 log = logging.getLogger("acd.ivr")
+
+KEEP_VERSIONS = 20
+"""Versions kept for calls that come back to a flow (survey, max wait) after a publish."""
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -37,6 +41,7 @@ class FlowPublisher:
         self.flows, self.policy, self.sounds = flows, policy, sounds
         self.current: Catalog | None = None
         self.published = 0
+        self._recent: OrderedDict[str, Catalog] = OrderedDict()
         self._seen = ""
 
     def refresh(self) -> list[Problem]:
@@ -57,8 +62,15 @@ class FlowPublisher:
             return problems
         self.published += 1
         self.current = Catalog(f"v{self.published}-{stamp}", checked.flows)
+        self._recent[self.current.version] = self.current
+        while len(self._recent) > KEEP_VERSIONS:
+            self._recent.popitem(last=False)
         log.info("published flows %s: %s", self.current.version, ", ".join(sorted(checked.flows)))
         return []
+
+    def catalog(self, version: str | None = None) -> Catalog | None:
+        """The catalog published as ``version`` if still kept, else the live one."""
+        return self._recent.get(version or "", self.current)
 
     async def watch(self, interval: float = 1.0) -> None:
         """Re-check the directory every ``interval`` seconds until cancelled."""

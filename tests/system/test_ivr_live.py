@@ -374,3 +374,34 @@ async def test_a_crm_that_is_down_and_a_vanished_sound_end_in_an_apology_and_an_
     text = (tmp_path / "acd.log").read_text()
     assert "customer lookup failed: ClientConnectorError" in text
     assert f"cannot play Sound(name='{vanishing.stem}')" in text
+
+
+async def test_caller_sent_back_for_the_survey_rates_the_call(rig: Rig, tmp_path: Path) -> None:
+    with (
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
+        SipCaller(port=free_port(), record_dir=tmp_path) as phone,
+    ):
+        async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (ami, log):
+            call = phone.call(sip_uri(rig, "4008"))
+            channel = (await playing(log, "vm-press")).get("Channel")
+            phone.dtmf(call, "2")
+            await playing(log, "basic-pbx-ivr-main", channel)
+            phone.dtmf(call, "2")  # technical support
+            await on_hold(log, channel)
+            queued = await getvars(ami, channel, "ACD_CALL_TYPE", "ACD_SURVEY")
+            # what routing does once the agent hangs up: back into the flow for the survey
+            survey = queued["ACD_SURVEY"]
+            redirect = {"Action": "Redirect", "Channel": channel, "Context": "acd-ivr",
+                        "Exten": survey, "Priority": "1"}  # fmt: skip
+            assert (await ami.send_action(redirect)).fields["Response"] == "Success"
+            await playing(log, "demo-thanks", channel)
+            phone.dtmf(call, "4")
+            await playing(log, "auth-thankyou", channel)
+            await log.wait_for(
+                AmiEvent, lambda e: e.name == "Hangup" and e.get("Channel") == channel
+            )
+            status = health(http)
+    assert queued == {"ACD_CALL_TYPE": "tech", "ACD_SURVEY": "hotline.survey"}
+    assert status["ivr"]["ended"] == {"Queued": 1, "Rated": 1}
+    text = (tmp_path / "acd.log").read_text()
+    assert "left the IVR: Rated after hotline.survey" in text

@@ -41,7 +41,7 @@ class IvrCalls:
     def __init__(
         self,
         *,
-        catalog: Callable[[], Catalog | None],
+        catalog: Callable[[str | None], Catalog | None],
         directory: Directory | None,
         clock: Callable[[], dt.datetime],
         on_end: Callable[[s.IvrEnded], None],
@@ -55,20 +55,22 @@ class IvrCalls:
         self.active: dict[str, IvrCall] = {}
 
     async def handle(self, channel: AgiChannel) -> None:
-        catalog = self._catalog()
+        """A new call (by dialed number), or one routing sends back to ``node=flow.node``."""
+        catalog = self._catalog(channel.params.get("version"))
         dialed = channel.env.get("agi_extension", "")
-        flow = channel.params.get("flow")
-        chosen = None
+        flow_name, _, node = channel.params.get("node", "").partition(".")
+        flow = None
         if catalog is not None:
-            chosen = catalog.flows.get(flow) if flow else catalog.for_number(dialed)
-        if catalog is None or chosen is None:
-            log.error("no flow for number %s (flows %s); caller sent to acd-unavailable",
-                      dialed, catalog.version if catalog else "not published")  # fmt: skip
+            flow = catalog.flows.get(flow_name) if flow_name else catalog.for_number(dialed)
+        if catalog is None or flow is None:
+            log.error("no flow for %s (flows %s); caller sent to acd-unavailable",
+                      flow_name or f"number {dialed}",
+                      catalog.version if catalog else "not published")  # fmt: skip
             await channel.send("SET VARIABLE", "ACD_NEXT", UNAVAILABLE)
             return
-        caller = channel.env.get("agi_callerid", "")
-        call = IvrCall(catalog, chosen.name, caller_id=caller, dialed=dialed,
-                       node=channel.params.get("node"))  # fmt: skip
+        kept = await self._kept_vars(channel) if node else {}
+        call = IvrCall(catalog, flow.name, caller_id=channel.env.get("agi_callerid", ""),
+                       dialed=dialed, node=node or None, vars=kept)  # fmt: skip
         self.active[channel.uniqueid] = call
         try:
             command = call.start(self._clock())
@@ -83,11 +85,21 @@ class IvrCalls:
         finally:
             del self.active[channel.uniqueid]
 
+    async def _kept_vars(self, channel: AgiChannel) -> dict[str, str]:
+        """What the call collected on its first pass, read back from the channel."""
+        kept = {}
+        for name in SHOWN_VARS:
+            reply = await channel.send("GET VARIABLE", f"ACD_{name.upper()}")
+            if reply.result == 1 and reply.data:
+                kept[name] = reply.data
+        return kept
+
     async def _leave(self, channel: AgiChannel, catalog: Catalog, finish: s.Finish) -> None:
         outcome = finish.outcome
         values = {
             "ACD_OUTCOME": type(outcome).__name__,
             "ACD_FLOW": f"{finish.path[-1].split('.')[0]}@{catalog.version}",
+            "ACD_FLOW_VERSION": catalog.version,
             **{f"ACD_{name.upper()}": finish.vars.get(name, "") for name in SHOWN_VARS},
         }
         if isinstance(outcome, s.Queued):
@@ -95,6 +107,8 @@ class IvrCalls:
                 "ACD_CALL_TYPE": outcome.call_type,
                 "ACD_PRIORITY": str(outcome.priority),
                 "ACD_SKILLS": ",".join(f"{k}={v}" for k, v in outcome.skills.items()),
+                "ACD_SURVEY": outcome.survey or "",
+                "ACD_ON_MAX_WAIT": outcome.on_max_wait or "",
             }
         next_place = NEXT[type(outcome)]
         if isinstance(outcome, s.ToVoicemail):
