@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from acd.ivr import nodes as n
 from acd.ivr import steps as s
 from acd.ivr.catalog import Catalog
+from acd.ivr.conditions import holds, is_open
 
 Run = Generator[s.Command, s.Reply, str]
 """A node's work: yields commands, returns the name of the next node."""
@@ -24,7 +25,6 @@ Run = Generator[s.Command, s.Reply, str]
 MAX_SILENT_STEPS = 200
 """Nodes visited without asking the caller anything before the call is declared looping."""
 APOLOGY = ("sorry-youre-having-problems",)
-DAYS: tuple[n.Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Ended(Exception):
@@ -122,10 +122,12 @@ class IvrCall:
                 self.vars.update({k: self._text(v) for k, v in node.vars.items()})
                 return node.next
             case n.Switch():
-                hit = (c.goto for c in node.cases if self._holds(c.when))
+                local = self.now.astimezone(ZoneInfo(self.flow.timezone))
+                hit = (c.goto for c in node.cases if holds(c.when, self.vars, local))
                 return next(hit, node.default)
             case n.Hours():
-                return node.open if self._is_open(node) else node.closed
+                local = self.now.astimezone(ZoneInfo(node.timezone or self.flow.timezone))
+                return node.open if is_open(node, local) else node.closed
             case n.Lookup():
                 return (yield from self._lookup(node))
             case n.Verify():
@@ -304,40 +306,10 @@ class IvrCall:
             return s.Number(self._text(prompt.number))
         return s.Sound(self._text(prompt))
 
-    def _local(self, zone: str | None) -> dt.datetime:
-        return self.now.astimezone(ZoneInfo(zone or self.flow.timezone))
-
-    def _holds(self, rule: n.Condition) -> bool:
-        value = self.vars.get(rule.var, "") if rule.var else ""
-        local = self._local(None)
-        checks = (
-            rule.present is None or (value != "") == rule.present,
-            rule.equals is None or value == rule.equals,
-            rule.one_of is None or value in rule.one_of,
-            rule.matches is None or re.search(rule.matches, value) is not None,
-            rule.time is None or _within((rule.time,), local.time()),
-            rule.days is None or DAYS[local.weekday()] in rule.days,
-        )
-        return all(checks)
-
-    def _is_open(self, node: n.Hours) -> bool:
-        local = self._local(node.timezone)
-        day = local.date()
-        spans = node.overrides.get(day)
-        if spans is None:
-            spans = "closed" if day in node.holidays else node.weekly.get(DAYS[day.weekday()])
-        return spans not in (None, "closed") and _within(spans, local.time())  # type: ignore[arg-type]
-
 
 class _Broken(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
-
-
-def _within(spans: tuple[str, ...], now: dt.time) -> bool:
-    """Whether ``now`` falls in one of the ``HH:MM-HH:MM`` spans (end excluded)."""
-    clock = now.strftime("%H:%M")
-    return any(span[:5] <= clock < span[6:] for span in spans)
 
 
 def _prefixed(record: Mapping[str, str]) -> dict[str, str]:
