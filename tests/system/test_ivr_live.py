@@ -20,7 +20,7 @@ from typing import Any
 from rig.audio import best_match, envelope
 from rig.ports import free_port
 from rig.session import SOUNDS, Rig
-from rig.sipcaller import SipCaller
+from rig.sipcaller import SipCaller, wav_rms
 
 from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
@@ -405,3 +405,29 @@ async def test_caller_sent_back_for_the_survey_rates_the_call(rig: Rig, tmp_path
     assert status["ivr"]["ended"] == {"Queued": 1, "Rated": 1}
     text = (tmp_path / "acd.log").read_text()
     assert "left the IVR: Rated after hotline.survey" in text
+
+
+async def test_after_hours_caller_leaves_a_voicemail(rig: Rig, tmp_path: Path) -> None:
+    inbox = rig.target.home / "spool" / "voicemail" / "acd" / "hotline" / "INBOX"
+    before = set(inbox.glob("msg*.txt")) if inbox.exists() else set()
+    with (
+        acd_running(rig, sample_flows(tmp_path), CLOSED, tmp_path / "acd.log"),
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550104") as phone,
+    ):
+        async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
+            call = phone.call(sip_uri(rig, "4008"))
+            channel = (await playing(log, "vm-nobodyavail")).get("Channel")
+            phone.dtmf(call, "2")
+            # the mailbox's "not available" greeting and instructions, the beep, then the
+            # caller's tone is recorded for a few seconds
+            await asyncio.sleep(14)
+            phone.hangup(call)
+            await log.wait_for(
+                AmiEvent, lambda e: e.name == "Hangup" and e.get("Channel") == channel
+            )
+            await asyncio.sleep(1)
+    messages = set(inbox.glob("msg*.txt")) - before
+    assert len(messages) == 1
+    message = next(iter(messages))
+    assert "14155550104" in message.read_text()  # the caller ID is kept with the message
+    assert wav_rms(message.with_suffix(".wav")) > 1000  # the caller's tone (measured ~8800)
