@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Generator, Mapping
 from string import Template
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from acd.ivr import nodes as n
@@ -134,7 +136,7 @@ class IvrCall:
                 return (yield from self._verify(node))
             case n.Subflow():
                 self._stack.append((self.flow, node.next))
-                self.flow = self.catalog.flows[node.flow]
+                self.flow = self._flow(node.flow)
                 return self.flow.entry
             case n.Return():
                 if not self._stack:
@@ -142,11 +144,17 @@ class IvrCall:
                 self.flow, back = self._stack.pop()
                 return back
             case n.Goto():
-                self.flow = self.catalog.flows[node.flow]
+                self.flow = self._flow(node.flow)
                 return node.node or self.flow.entry
             case _:
                 yield from self._ending(node)
                 raise AssertionError("unreachable")
+
+    def _flow(self, name: str) -> n.Flow:
+        flow = self.catalog.flows.get(name)
+        if flow is None:
+            raise _Broken(f"no flow named {name!r}")
+        return flow
 
     def _ending(self, node: n.Node) -> Generator[s.Command, s.Reply, None]:
         match node:
@@ -262,7 +270,11 @@ class IvrCall:
 
     def _lookup(self, node: n.Lookup) -> Run:
         key = self._text(node.key)
-        url = Template(node.url).safe_substitute(self.vars, key=key) if node.url else None
+        url = None
+        if node.url:  # every value URL-quoted: a caller ID like +86… must not bend the URL
+            values = {**self.vars, "key": key}
+            quoted = {name: quote(value, safe="") for name, value in values.items()}
+            url = Template(node.url).safe_substitute(defaultdict(str, quoted))
         reply = yield s.FindCustomer(node.source, key, url, node.timeout)
         if isinstance(reply, s.Found):
             self.vars.update(_prefixed(reply.record))
@@ -297,7 +309,8 @@ class IvrCall:
     # values ---------------------------------------------------------------------------
 
     def _text(self, template: str) -> str:
-        return Template(template).safe_substitute(self.vars)
+        """``${name}`` replaced by the variable, or by nothing when it was never set."""
+        return Template(template).safe_substitute(defaultdict(str, self.vars))
 
     def _audio(self, prompt: n.Prompt) -> s.Audio:
         if isinstance(prompt, n.SayDigits):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from acd.ivr import graph
 from acd.ivr import nodes as n
 from acd.ivr.loader import Loc, Positions, Problem, YamlError, load_yaml
 from acd.ivr.schema import to_flow
@@ -21,8 +21,9 @@ from acd.routing_policy import RoutingPolicy
 
 ASKS_CALLER = (n.Menu, n.Gather, n.Verify, n.Survey)
 ENDS_CALL = (n.Queue, n.Transfer, n.Voicemail, n.Callback, n.Survey, n.Hangup, n.Return, n.Goto)
+LANGUAGE_DIR = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)*$")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SPAN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
+SPAN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,22 +47,22 @@ def check(
     files: Iterable[Path], *, sounds: Path | None = None, policy: RoutingPolicy | None = None
 ) -> Checked:
     flows: dict[str, n.Flow] = {}
-    where: dict[str, Positions] = {}
+    loaded: list[tuple[n.Flow, Positions]] = []
     problems: list[Problem] = []
     for path in files:
         flow, positions, found = _load(path)
         problems += found
         if flow is None or positions is None:
             continue
+        loaded.append((flow, positions))
         if flow.name in flows:
             first = flows[flow.name].source
             problems.append(positions.at(("name",), f"flow {flow.name!r} is also in {first}"))
-            continue
-        flows[flow.name], where[flow.name] = flow, positions
+        flows.setdefault(flow.name, flow)
+    entered = _goto_targets(flows)
     numbers: dict[str, str] = {}
-    for flow in flows.values():
-        at = where[flow.name]
-        problems += _graph(flow, at)
+    for flow, at in loaded:
+        problems += _graph(flow, at, entered.get(flow.name, set()))
         problems += _values(flow, at)
         problems += _links(flow, flows, at)
         if sounds is not None:
@@ -93,29 +94,43 @@ def _node_loc(name: str, *rest: str | int) -> Loc:
     return ("nodes", name, *rest)
 
 
-def _graph(flow: n.Flow, at: Positions) -> Iterator[Problem]:
+def _goto_targets(flows: dict[str, n.Flow]) -> dict[str, set[str]]:
+    """Nodes that ``goto`` nodes jump to (entries besides ``entry``), by flow."""
+    entered: dict[str, set[str]] = {}
+    for flow in flows.values():
+        for node in flow.nodes.values():
+            if isinstance(node, n.Goto) and node.node:
+                entered.setdefault(node.flow, set()).add(node.node)
+    return entered
+
+
+def _graph(flow: n.Flow, at: Positions, entered: set[str]) -> Iterator[Problem]:
     edges: dict[str, list[str]] = {name: [] for name in flow.nodes}
+    broken: set[str] = set()  # a target that is not there: reported once, not as a dead end
     roots: list[tuple[Loc, str | None]] = [(("entry",), flow.entry), (("on_error",), flow.on_error)]
     for loc, target in roots:
         if target is not None and target not in flow.nodes:
             yield at.at(loc, f"{loc[0]}: no node named {target!r}", value=True)
     for name, node in flow.nodes.items():
-        for loc, target in n.exits(node):
+        for loc, target in graph.exits(node):
             if target in flow.nodes:
                 edges[name].append(target)
             else:
+                broken.add(name)
                 yield at.at(_node_loc(name, *loc), f"no node named {target!r}", value=True)
-    reached = _reach(edges, [flow.entry, *([flow.on_error] if flow.on_error else [])])
+    if flow.entry not in flow.nodes:
+        return  # everything would be "never reached" from a node that is not there
+    reached = _reach(edges, [flow.entry, *([flow.on_error] if flow.on_error else []), *entered])
     for name in flow.nodes.keys() - reached:
         yield at.at(_node_loc(name), f"node {name!r} is never reached from {flow.entry!r}")
-    yield from _endless(flow, edges, reached, at)
+    yield from _endless(flow, edges, reached, broken, at)
 
 
 def _endless(
-    flow: n.Flow, edges: dict[str, list[str]], reached: set[str], at: Positions
+    flow: n.Flow, edges: dict[str, list[str]], reached: set[str], broken: set[str], at: Positions
 ) -> Iterator[Problem]:
     """Reachable nodes from which the call can never end: dead ends and silent loops."""
-    ends = {name for name, node in flow.nodes.items() if isinstance(node, ENDS_CALL)}
+    ends = {name for name, node in flow.nodes.items() if isinstance(node, ENDS_CALL)} | broken
     backwards: dict[str, list[str]] = {name: [] for name in flow.nodes}
     for name, targets in edges.items():
         for target in targets:
@@ -218,13 +233,14 @@ def _hours(node: n.Hours, here: Loc, at: Positions) -> Iterator[Problem]:
     for loc, spans in tables:
         if spans == "closed":
             continue
-        ordered = sorted(spans)
         for i, span in enumerate(spans):
             if not _good_span(span):
                 yield at.at((*here, *loc, i), _bad_span(span))
-        for first, second in pairwise(ordered):
-            if second[:5] < first[6:]:
-                yield at.at((*here, *loc), f"spans {first} and {second} overlap")
+        ordered = sorted(span for span in spans if _good_span(span))
+        for i, later in enumerate(ordered):
+            for earlier in ordered[:i]:
+                if later[:5] < earlier[6:]:
+                    yield at.at((*here, *loc), f"spans {earlier} and {later} overlap")
 
 
 def _links(flow: n.Flow, flows: dict[str, n.Flow], at: Positions) -> Iterator[Problem]:
@@ -241,7 +257,7 @@ def _links(flow: n.Flow, flows: dict[str, n.Flow], at: Positions) -> Iterator[Pr
 def _sounds(flow: n.Flow, sounds: Path, at: Positions) -> Iterator[Problem]:
     known = _sound_names(sounds)
     for name, node in flow.nodes.items():
-        for loc, prompts in n.prompts_of(node):
+        for loc, prompts in graph.prompts_of(node):
             for i, prompt in enumerate(prompts):
                 if isinstance(prompt, str) and "$" not in prompt and prompt not in known:
                     text = f"sound {prompt!r} is not in {sounds}"
@@ -249,9 +265,14 @@ def _sounds(flow: n.Flow, sounds: Path, at: Positions) -> Iterator[Problem]:
 
 
 def _sound_names(sounds: Path) -> set[str]:
-    """Sound names as Playback takes them, from the top directory and each language's."""
+    """Sound names as Playback takes them, from the top directory and each language's.
+
+    Only language directories (``en``, ``en_GB``, ``zh``) are roots of their own: a file
+    in ``custom/`` is ``custom/name`` to Playback, never ``name``.
+    """
     names: set[str] = set()
-    for base in [sounds, *(d for d in sounds.iterdir() if d.is_dir())]:
+    languages = (d for d in sounds.iterdir() if d.is_dir() and LANGUAGE_DIR.match(d.name))
+    for base in [sounds, *languages]:
         for file in base.rglob("*.*"):
             names.add(str(file.relative_to(base).with_suffix("")))
     return names

@@ -71,7 +71,8 @@ def load_yaml(text: str, path: str) -> tuple[Any, Positions]:
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        message = f"YAML: character {exc.character!r} is not allowed"
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"YAML: character U+{code:04X} is not allowed"
         raise YamlError([Problem(path, line, column, message)]) from None
     if root is None:
         raise YamlError([Problem(path, 1, 1, "the file is empty")])
@@ -107,18 +108,7 @@ class _Builder:
             raise YamlError(self.problems)
         self.positions.values[loc] = _place(node.start_mark)
         if isinstance(node, yaml.CollectionNode):
-            if id(node) in self.open:
-                self.problem(node, "YAML: an alias refers to a collection that contains it")
-                return None
-            self.open.add(id(node))
-            try:
-                return (
-                    self._mapping(node, loc)
-                    if isinstance(node, yaml.MappingNode)
-                    else [self.build(item, (*loc, index)) for index, item in self._items(node, loc)]
-                )
-            finally:
-                self.open.discard(id(node))
+            return self._collection(node, loc)
         try:
             value: Hashable = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
@@ -126,6 +116,20 @@ class _Builder:
             self.problem(node, f"YAML: cannot read {node.value!r}: {problem}")
             return None
         return value
+
+    def _collection(self, node: yaml.CollectionNode, loc: Loc) -> Any:
+        if id(node) in self.open:
+            line, column = self.positions.keys.get(loc) or _place(node.start_mark)
+            message = "YAML: an alias refers to a collection that contains it"
+            self.problems.append(Problem(self.positions.path, line, column, message))
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, loc)
+            return [self.build(item, (*loc, index)) for index, item in self._items(node, loc)]
+        finally:
+            self.open.discard(id(node))
 
     def _items(self, node: yaml.CollectionNode, loc: Loc) -> Iterator[tuple[int, yaml.Node]]:
         for index, item in enumerate(node.value):

@@ -52,6 +52,7 @@ async def call(info: dict[str, Any], number: str, caller: str, seconds: float) -
     pump = asyncio.create_task(ami.run())
     loop = asyncio.get_running_loop()
     keys: asyncio.Queue[str] = asyncio.Queue()
+
     def typed() -> None:
         line = sys.stdin.readline()
         if line:

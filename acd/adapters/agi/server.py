@@ -1,7 +1,7 @@
 """A FastAGI server: one task per call, each with a small command/reply channel.
 
-panoramisk ships a FastAGI server, but it spins forever on a client that closes before
-its headers, and cannot tell a missing sound from a hang-up (see docs/adr/0002).
+panoramisk ships a FastAGI server, but it blocks the event loop on a client that closes
+before its environment and falls out of step after a hang-up (see docs/adr/0002).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ log = logging.getLogger("acd.agi")
 HEADER_TIMEOUT = 5.0
 MAX_HEADER = 16 * 1024
 DEAD_CHANNEL = 511
+TRYING = 100
 
 
 class AgiHangup(Exception):
@@ -57,7 +58,8 @@ class AgiChannel:
         try:
             async with asyncio.timeout(timeout):
                 return await self._reply()
-        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError) as exc:
+            # after a time-out a late reply would answer the next command: give the call up
             self.hung_up = True
             raise AgiHangup from exc
 
@@ -68,6 +70,8 @@ class AgiChannel:
                 self.hung_up = True
                 continue
             reply = parse_reply(line)
+            if reply.code == TRYING:  # e.g. GOSUB: "100 result=0 Trying...", then its reply
+                continue
             if reply.code == 520 and line[3:4] == "-":  # usage text runs to "520 End..."
                 while not (await self._reader.readuntil(b"\n")).startswith(b"520 "):
                     pass
@@ -103,6 +107,7 @@ class AgiServer:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
+            await self._server.wait_closed()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

@@ -143,7 +143,7 @@ class AsyncAGIExec(AmiEvent):
     command_id: str
     result: str
 
-    keys = ("Channel", "Uniqueid", "CommandID", "Result")
+    keys = ("Channel", "Uniqueid", "CommandId", "Result")  # Asterisk 22 spells it so
 
 
 @dataclass(slots=True, eq=False)
