@@ -51,8 +51,16 @@ class Directory:
 
     @classmethod
     def from_json(cls, path: Path) -> Directory:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-        return cls([_customer(row) for row in rows])
+        """Load a JSON list of customers; ``ValueError`` says what is wrong with the file."""
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(rows, list):
+                raise TypeError("the file must hold a list of customers")
+            return cls([_customer(row) for row in rows])
+        except OSError as exc:
+            raise ValueError(f"customer directory {path}: {exc.strerror}") from None
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ValueError(f"customer directory {path}: {exc}") from None
 
     def by_phone(self, phone: str) -> Customer | None:
         return self._by_phone.get(phone)
