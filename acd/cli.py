@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from acd import __version__, cli_ivr
+from acd import __version__, cli_ivr, cli_sim
 from acd import log as acd_log
 from acd.adapters.ami.client import AmiAuthError, AmiClient, AmiError
 from acd.app import serve
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_ami_check)
 
     cli_ivr.add_commands(commands)
+    cli_sim.add_commands(commands)
 
     conf = commands.add_parser("asterisk-conf", help="render asterisk_conf/ for this environment")
     conf.add_argument(

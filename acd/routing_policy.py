@@ -1,55 +1,135 @@
-"""The routing policy file (``routing.yaml``): the skills and call types routing knows.
+"""The routing policy file (``routing.yaml``): skills, call types and how calls are routed.
 
-The IVR linter checks every queue, transfer and callback against it.
+Checked on load with ``path:line:col`` problems, like the IVR flows; the IVR linter checks
+every queue, transfer and callback against it; ``to_core`` gives the router its policy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from acd.ivr.loader import Problem, YamlError, load_yaml
+from acd.config_file import load_model
+from acd.core import policy as core
+from acd.ivr.loader import Positions, Problem
 
 Level = Annotated[int, Field(ge=1, le=10)]
+STRICT = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
-class CallType(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+class StepSpec(BaseModel):
+    model_config = STRICT
+
+    after_s: float = Field(0.0, ge=0)
+    """Seconds of waiting after which this step also lets agents take the call."""
+    skills: dict[str, Level] = {}
+    team: str | None = None
+
+
+class CallTypeSpec(BaseModel):
+    model_config = STRICT
 
     description: str = ""
     skills: dict[str, Level] = {}
-    """Minimum skill levels an agent needs to take this call type."""
+    """Minimum skill levels an agent needs (the one step when ``steps`` is not given)."""
+    steps: list[StepSpec] = []
+    """Requirements that widen over the wait; the first must be at ``after_s: 0``."""
+    priority: int = Field(0, ge=0, le=100)
+    max_wait_s: float | None = Field(None, gt=0)
+    fallback: str | None = None
+    """At ``max_wait_s``: another call type (the caller keeps their place) or ``flow.node``."""
+    wrap_up_s: float = Field(0.0, ge=0, le=3600)
 
 
 class RoutingPolicy(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = STRICT
 
     skills: list[str]
     """Every skill name agents and call types may use."""
-    call_types: dict[str, CallType]
+    call_types: dict[str, CallTypeSpec]
+    strategy: Literal["longest_idle", "best_skill", "fewest_calls", "round_robin"] = "longest_idle"
+    ring_timeout_s: float = Field(15.0, gt=0, le=120)
+    max_misses: int = Field(1, ge=1, le=10)
+    """Unanswered rings in a row before an agent is put in not ready (missed)."""
+    priority_aging_per_min: float = Field(0.0, ge=0)
+
+    def steps(self, name: str) -> list[StepSpec]:
+        spec = self.call_types[name]
+        return spec.steps or [StepSpec(skills=spec.skills)]
+
+    def to_core(self, agents: dict[str, core.AgentProfile] | None = None) -> core.Policy:
+        kinds = {
+            name: core.CallType(
+                name,
+                tuple(
+                    core.Step(s.after_s, core.Requirement.of(s.skills, s.team))
+                    for s in self.steps(name)
+                ),
+                spec.priority,
+                spec.max_wait_s,
+                spec.fallback,
+                spec.wrap_up_s,
+            )
+            for name, spec in self.call_types.items()
+        }
+        return core.Policy(
+            kinds,
+            agents or {},
+            core.Strategy(self.strategy),
+            self.ring_timeout_s,
+            self.max_misses,
+            self.priority_aging_per_min / 60,
+        )
 
 
 def load_policy(path: Path) -> tuple[RoutingPolicy | None, list[Problem]]:
     """The policy in ``path``, or every problem with its ``path:line:col``."""
-    try:
-        data, positions = load_yaml(path.read_text(encoding="utf-8"), str(path))
-    except OSError as exc:
-        return None, [Problem(str(path), 1, 1, f"cannot read the routing policy: {exc.strerror}")]
-    except YamlError as exc:
-        return None, exc.problems
-    try:
-        policy = RoutingPolicy.model_validate(data)
-    except ValidationError as exc:
-        return None, [
-            positions.at(tuple(e["loc"]), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
-            for e in exc.errors()
-        ]
-    problems = [
-        positions.at(("call_types", name, "skills", skill), f"unknown skill {skill!r}")
-        for name, spec in policy.call_types.items()
-        for skill in spec.skills
-        if skill not in policy.skills
-    ]
+    policy, positions, problems = load_model(path, RoutingPolicy, "routing policy")
+    if policy is None or positions is None:
+        return None, problems
+    problems = sorted(_problems(policy, positions))
     return (None if problems else policy), problems
+
+
+def _problems(policy: RoutingPolicy, at: Positions) -> Iterator[Problem]:  # noqa: PLR0912
+    for name, spec in policy.call_types.items():
+        here = ("call_types", name)
+        if spec.steps and spec.skills:
+            yield at.at((*here, "skills"), "give either skills or steps, not both")
+        steps = policy.steps(name)
+        for index, step in enumerate(spec.steps):
+            for skill in step.skills:
+                if skill not in policy.skills:
+                    yield at.at(
+                        (*here, "steps", index, "skills", skill), f"unknown skill {skill!r}"
+                    )
+        for skill in spec.skills:
+            if skill not in policy.skills:
+                yield at.at((*here, "skills", skill), f"unknown skill {skill!r}")
+        if spec.steps and spec.steps[0].after_s != 0:
+            yield at.at((*here, "steps", 0, "after_s"), "the first step starts at after_s: 0")
+        for index in range(1, len(steps)):
+            if steps[index].after_s <= steps[index - 1].after_s:
+                text = "steps must start later than the step before"
+                yield at.at((*here, "steps", index, "after_s"), text)
+            elif _shadowed(steps[index], steps[:index]):
+                text = "this step lets no new agent in: an earlier step already allows all it does"
+                yield at.at((*here, "steps", index), text)
+        if spec.fallback is not None and "." not in spec.fallback:
+            if spec.fallback not in policy.call_types:
+                text = f"fallback {spec.fallback!r} is neither a call type nor flow.node"
+                yield at.at((*here, "fallback"), text, value=True)
+            elif spec.max_wait_s is None:
+                yield at.at((*here, "fallback"), "a fallback needs max_wait_s")
+
+
+def _shadowed(step: StepSpec, earlier: list[StepSpec]) -> bool:
+    """Whether every agent meeting ``step`` already meets one of the ``earlier`` steps."""
+    return any(
+        (e.team is None or e.team == step.team)
+        and all(step.skills.get(name, 0) >= level for name, level in e.skills.items())
+        for e in earlier
+    )
