@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     flows_dir: Path = Path("ivr_flows")
     routing: Path = Path("routing.yaml")
     """The routing policy file: skills and call types."""
+    agents: Path = Path("agents.yaml")
+    """The agents: IDs, skills, teams, hashed PINs."""
     sounds_dir: Path | None = Path("/usr/share/asterisk/sounds")
     directory: Path | None = Path("samples/customers.json")
     """Customers JSON for the built-in directory."""
