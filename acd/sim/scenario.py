@@ -77,7 +77,7 @@ class ScenarioFile(BaseModel):
     warmup_s: float = Field(0.0, ge=0)
     service_level_s: Seconds = 20.0
     call_types: dict[str, CallTypeLoad]
-    agents: list[AgentGroup]
+    agents: list[AgentGroup] = Field(min_length=1)
     policy: str | None = None
     """The routing policy file the server uses (relative to this file)."""
     strategy: str | None = None
