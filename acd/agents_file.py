@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,12 +31,20 @@ class AgentSpec(BaseModel):
     skills: dict[str, Level] = {}
     pin_hash: str = Field("", pattern=r"^(pbkdf2\$\d+\$[0-9a-f]+\$[0-9a-f]{64})?$")
     """``acd agents hash-pin`` prints one; the PIN itself is never stored."""
+    phone: Literal["webrtc", "sip"] = "webrtc"
+    """The browser softphone (WebRTC), or a SIP desk phone / softphone over UDP."""
 
 
 class AgentsFile(BaseModel):
     model_config = STRICT
 
     agents: list[AgentSpec]
+
+
+def load_agent_specs(path: Path) -> tuple[list[AgentSpec] | None, list[Problem]]:
+    """The agents as written (for the Asterisk configuration), schema-checked only."""
+    spec, _, problems = load_model(path, AgentsFile, "agents file")
+    return (spec.agents if spec else None), problems
 
 
 def load_agents(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from acd.agents_file import AgentSpec
 from acd.config import Settings
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "asterisk_conf"
@@ -73,3 +76,32 @@ def _write(path: Path, text: str, mode: int) -> None:
     with os.fdopen(fd, "w") as file:
         file.write(text)
     path.chmod(mode)  # the umask may have taken bits away
+
+
+def sip_password(secret: str, agent: str) -> str:
+    """The SIP password of ``agent``'s phone, derived from ``ACD_SIP_SECRET``: nothing to
+    store, and acd can hand it to the agent's console after login."""
+    return hmac.new(secret.encode(), f"sip:{agent}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def agents_conf(agents: Sequence[AgentSpec], secret: str) -> str:
+    """``pjsip_agents.conf``: one endpoint, auth and aor per agent, on the templates of
+    ``pjsip.conf`` (``agent-endpoint`` for WebRTC, ``agent-phone`` for SIP over UDP)."""
+    blocks = ["; written by acd from the agents file: do not edit"]
+    for agent in agents:
+        template = "agent-endpoint" if agent.phone == "webrtc" else "agent-phone"
+        name = agent.name.replace('"', "").replace("\n", " ") or agent.id
+        blocks.append(
+            f"[{agent.id}]({template})\nauth = {agent.id}\naors = {agent.id}\n"
+            f'callerid = "{name}" <{agent.id}>\n\n'
+            f"[{agent.id}](agent-auth)\nusername = {agent.id}\n"
+            f"password = {sip_password(secret, agent.id)}\n\n"
+            f"[{agent.id}](agent-aor)\n"
+        )
+    return "\n".join(blocks)
+
+
+def write_agents_conf(out: Path, agents: Sequence[AgentSpec], secret: str) -> Path:
+    target = out / "pjsip_agents.conf"
+    _write(target, agents_conf(agents, secret), 0o600)
+    return target

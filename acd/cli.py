@@ -16,8 +16,15 @@ from pydantic import ValidationError
 from acd import __version__, cli_agents, cli_ivr, cli_sim
 from acd import log as acd_log
 from acd.adapters.ami.client import AmiAuthError, AmiClient, AmiError
+from acd.agents_file import load_agent_specs
 from acd.app import serve
-from acd.asterisk_conf import TEMPLATES, ConfTemplateError, placeholders, render_dir
+from acd.asterisk_conf import (
+    TEMPLATES,
+    ConfTemplateError,
+    placeholders,
+    render_dir,
+    write_agents_conf,
+)
 from acd.config import Settings
 
 log = logging.getLogger("acd")
@@ -120,6 +127,13 @@ def _asterisk_conf(settings: Settings, args: argparse.Namespace) -> int:
     except ConfTemplateError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
+    agents, problems = load_agent_specs(settings.agents)
+    if agents is None or settings.sip_secret is None:
+        why = "ACD_SIP_SECRET is not set" if agents else "\n".join(map(str, problems))
+        print(f"pjsip_agents.conf not written (no agent phones): {why}", file=sys.stderr)
+    else:
+        secret = settings.sip_secret.get_secret_value()
+        written.append(write_agents_conf(args.out, agents, secret))
     for path in written:
         print(path)
     return 0

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     ami_port: int = Field(5038, ge=1, le=65535)
     ami_user: str = "acd"
     ami_secret: SecretStr | None = None
+    sip_secret: SecretStr | None = None
+    """Agents' SIP passwords are derived from it (``acd asterisk-conf`` needs it)."""
     ami_action_timeout: float = Field(5.0, gt=0)
     ami_backoff_max: float = Field(10.0, gt=0)
 

@@ -40,6 +40,8 @@ class Asterisk:
     templates: Path
     values: Mapping[str, str]
     ports: Ports = field(default_factory=Ports.free)
+    extra: Mapping[str, str] = field(default_factory=dict)
+    """More files for its etc directory (e.g. ``pjsip_agents.conf``)."""
     inner: PurePosixPath = field(init=False)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
@@ -66,6 +68,8 @@ class Asterisk:
             "RTP_END": str(self.ports.rtp[1]),
         }
         render_dir(self.home / "etc", values, self.templates)
+        for name, text in self.extra.items():
+            (self.home / "etc" / name).write_text(text)
         dirs = "\n".join(f"ast{d}dir => {self.inner / d}" for d in _DIRS)
         (self.home / "etc" / "asterisk.conf").write_text(f"[directories]\n{dirs}\n\n[options]\n")
 

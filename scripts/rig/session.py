@@ -6,15 +6,17 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from acd.asterisk_conf import TEMPLATES, placeholders
+from acd.agents_file import load_agent_specs
+from acd.asterisk_conf import TEMPLATES, agents_conf, placeholders
 from acd.config import Settings
 from rig.asterisk import Asterisk, Ports, ami_secret
-from rig.install import AsteriskInstall, find_install, kill_strays
+from rig.install import REPO, AsteriskInstall, find_install, kill_strays
 from rig.ports import free_port
 from rig.redis import RedisServer
 
 log = logging.getLogger("rig")
 
+AGENTS = REPO / "agents.yaml"
 SOUNDS = PurePosixPath("/usr/share/asterisk/sounds")
 CARRIER_TEMPLATES = Path(__file__).resolve().parent / "carrier_conf"
 
@@ -28,8 +30,12 @@ class Rig:
     agi_port: int = 0
     """Where the target Asterisk's dialplan expects acd's FastAGI server."""
 
+    agents: Path = AGENTS
+    sip_secret: str = ""
+
     @classmethod
-    def create(cls, *, with_carrier: bool = False) -> Rig:
+    def create(cls, *, with_carrier: bool = False, agents: Path = AGENTS) -> Rig:
+        """``agents``: the agents file whose phones the target Asterisk will accept."""
         install = find_install()
         carrier_ports = Ports.free()
         settings = Settings(
@@ -37,8 +43,16 @@ class Rig:
             trunk_port=carrier_ports.sip,
             agi_port=free_port(),
         )
+        specs, problems = load_agent_specs(agents)
+        if specs is None:
+            raise ValueError("\n".join(map(str, problems)))
+        sip_secret = ami_secret()
         target = Asterisk(
-            install=install, name="target", templates=TEMPLATES, values=placeholders(settings)
+            install=install,
+            name="target",
+            templates=TEMPLATES,
+            values=placeholders(settings),
+            extra={"pjsip_agents.conf": agents_conf(specs, sip_secret)},
         )
         carrier = None
         if with_carrier:
@@ -55,6 +69,8 @@ class Rig:
             redis=RedisServer(),
             carrier=carrier,
             agi_port=settings.agi_port,
+            agents=agents,
+            sip_secret=sip_secret,
         )
 
     @property
@@ -69,6 +85,8 @@ class Rig:
             "ACD_AMI_USER": "acd",
             "ACD_AMI_SECRET": self.ami_secret,
             "ACD_AGI_PORT": str(self.agi_port),
+            "ACD_AGENTS": str(self.agents),
+            "ACD_SIP_SECRET": self.sip_secret,
             "ACD_SOUNDS_DIR": str(self.install.host_path(SOUNDS)),
         }
 

@@ -23,8 +23,10 @@ MAX_CALLS = 4
 
 
 class _Call(pj.Call):  # type: ignore[misc]
-    def __init__(self, owner: SipCaller, account: pj.Account, call_id: int) -> None:
-        super().__init__(account)
+    def __init__(
+        self, owner: SipCaller, account: pj.Account, call_id: int, pj_id: int = -1
+    ) -> None:
+        super().__init__(account, pj_id)
         self.owner, self.call_id = owner, call_id
         self.recorder: pj.AudioMediaRecorder | None = None
 
@@ -47,14 +49,51 @@ class _Call(pj.Call):  # type: ignore[misc]
             self.owner._tone.startTransmit(audio)
 
 
-class SipCaller:
-    """Places calls from ``sip:<user>@127.0.0.1:<port>``; use as a context manager."""
+class _Account(pj.Account):  # type: ignore[misc]
+    """Registers when asked to, and answers incoming calls (an agent's phone)."""
 
-    def __init__(self, *, port: int, record_dir: Path, user: str = "caller") -> None:
+    def __init__(self, owner: SipCaller) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def onRegState(self, prm: Any) -> None:
+        self.owner._set_state(0, "REGISTERED" if prm.code // 100 == 2 else "UNREGISTERED", prm.code)
+
+    def onIncomingCall(self, prm: Any) -> None:
+        owner = self.owner
+        owner._next_id += 1
+        call = _Call(owner, self, owner._next_id, prm.callId)
+        owner._calls[call.call_id] = call
+        owner.incoming.append(call.call_id)
+        owner._set_state(call.call_id, "INCOMING", 0)
+        answer = pj.CallOpParam()
+        answer.statusCode = 200 if owner.auto_answer else 180
+        call.answer(answer)
+
+
+class SipCaller:
+    """Places calls from ``sip:<user>@127.0.0.1:<port>``; use as a context manager.
+
+    With ``registrar`` ("host:port") and ``password`` it registers as ``user`` (an agent's
+    SIP phone) and answers incoming calls at once, or lets them ring (``auto_answer``).
+    State 0 is the registration's: ``wait_state(0, "REGISTERED")``."""
+
+    def __init__(
+        self,
+        *,
+        port: int,
+        record_dir: Path,
+        user: str = "caller",
+        registrar: str | None = None,
+        password: str = "",
+        auto_answer: bool = True,
+    ) -> None:
         self.port, self.record_dir, self.user = port, Path(record_dir), user
+        self.registrar, self.password, self.auto_answer = registrar, password, auto_answer
+        self.incoming: list[int] = []
         self._commands: queue.Queue[tuple[Callable[[], Any], threading.Event, dict[str, Any]]]
         self._commands = queue.Queue()
-        self._states: dict[int, tuple[str, int]] = {}
+        self._states: dict[int, tuple[str, int]] = {0: ("UNREGISTERED", 0)}
         self._changed = threading.Condition()
         self._calls: dict[int, _Call] = {}
         self._ended: list[_Call] = []
@@ -159,6 +198,7 @@ class SipCaller:
         self._calls.clear()
         del self._tone
         self._account.shutdown()
+        del self._account  # a subclassed pj object collected after libDestroy aborts
         self._endpoint.libDestroy()
 
     def _serve_commands(self) -> None:
@@ -201,7 +241,13 @@ class SipCaller:
         account = pj.AccountConfig()
         account.idUri = f"sip:{self.user}@127.0.0.1:{self.port}"
         account.mediaConfig.transportConfig.boundAddress = "127.0.0.1"
-        self._account = pj.Account()
+        if self.registrar is not None:
+            account.idUri = f"sip:{self.user}@{self.registrar}"
+            account.regConfig.registrarUri = f"sip:{self.registrar}"
+            account.sipConfig.authCreds.append(
+                pj.AuthCredInfo("digest", "*", self.user, 0, self.password)
+            )
+        self._account = _Account(self)
         self._account.create(account, True)
         self._tone = pj.ToneGenerator()
         self._tone.createToneGenerator(8000, 1)
