@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
@@ -17,10 +18,15 @@ from acd.adapters.agi.ivr_calls import IvrCalls
 from acd.adapters.agi.server import AgiServer
 from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
+from acd.agent_desk import AgentDesk
+from acd.agents_file import load_agent_specs
 from acd.config import Settings
+from acd.core import policy as core
 from acd.directory import Directory
 from acd.ivr.publisher import FlowPublisher
 from acd.ivr.steps import IvrEnded
+from acd.routing_live import LiveRouting
+from acd.routing_policy import load_policy
 from acd.runtime import Runtime
 
 log = logging.getLogger("acd.app")
@@ -35,10 +41,10 @@ class Status:
     events: Counter[str] = field(default_factory=Counter)
     ivr_outcomes: Counter[str] = field(default_factory=Counter)
 
-    def apply(self, event: Event) -> None:
+    def apply(self, event: object) -> None:
         if isinstance(event, IvrEnded):
             self.ivr_outcomes[type(event.finish.outcome).__name__] += 1
-        else:
+        elif isinstance(event, AmiEvent):
             self.events[event.name] += 1
 
 
@@ -52,7 +58,11 @@ def clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
 
 
 def http_app(
-    status: Status, ami: AmiClient, flows: FlowPublisher, calls: IvrCalls
+    status: Status,
+    ami: AmiClient,
+    flows: FlowPublisher,
+    calls: IvrCalls,
+    agents: AgentDesk | None = None,
 ) -> web.Application:
     async def health(_: web.Request) -> web.Response:
         up = ami.connected.is_set()
@@ -71,13 +81,21 @@ def http_app(
 
     app = web.Application()
     app.router.add_get("/health", health)
+    if agents is not None:
+        app.router.add_post("/agents/{agent}/{action}", agents.request)
     return app
 
 
 async def serve(settings: Settings) -> None:
     """Run until cancelled; raises ``AmiAuthError`` if Asterisk refuses the login."""
     status = Status()
-    runtime: Runtime[Event] = Runtime(status.apply)
+    handlers: list[Callable[[Any], None]] = [status.apply]
+
+    def apply(event: Any) -> None:
+        for handle in handlers:
+            handle(event)
+
+    runtime: Runtime[Any] = Runtime(apply)
     ami = AmiClient(
         host=settings.ami_host,
         port=settings.ami_port,
@@ -99,9 +117,13 @@ async def serve(settings: Settings) -> None:
         clock=clock(settings.clock_start),
         on_end=runtime.submit,
     )
+    now = clock(settings.clock_start)
+    routing, desk = _routing(settings, ami, lambda: now().timestamp(), runtime.submit)
+    if routing is not None:
+        handlers.append(routing.apply)
     agi = AgiServer(calls.handle, settings.agi_host, settings.agi_port)
     await agi.start()
-    runner = web.AppRunner(http_app(status, ami, flows, calls), access_log=None)
+    runner = web.AppRunner(http_app(status, ami, flows, calls, desk), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
@@ -120,3 +142,18 @@ async def serve(settings: Settings) -> None:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await runner.cleanup()
+
+
+def _routing(
+    settings: Settings, ami: AmiClient, now: Callable[[], float], submit: Callable[[Any], None]
+) -> tuple[LiveRouting | None, AgentDesk | None]:
+    """The live router, if the policy and the agents file load (problems are logged)."""
+    policy, problems = load_policy(settings.routing)
+    specs, found = load_agent_specs(settings.agents)
+    for problem in problems + found:
+        log.error("routing off: %s", problem)
+    if policy is None or specs is None:
+        return None, None
+    profiles = {a.id: core.AgentProfile(a.id, a.skills, a.team, a.name) for a in specs}
+    live = LiveRouting(policy.to_core(profiles), ami, now, submit)
+    return live, AgentDesk({a.id: a.pin_hash for a in specs}, now, submit)

@@ -158,3 +158,5 @@ class IvrEnded:
     flow: str
     version: str
     finish: Finish
+    channel: str = ""
+    """The caller's channel name (what a bridge to an agent needs)."""

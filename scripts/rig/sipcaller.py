@@ -52,19 +52,22 @@ class _Call(pj.Call):  # type: ignore[misc]
 class _Account(pj.Account):  # type: ignore[misc]
     """Registers when asked to, and answers incoming calls (an agent's phone)."""
 
-    def __init__(self, owner: SipCaller) -> None:
+    def __init__(self, owner: SipCaller, user: str) -> None:
         super().__init__()
-        self.owner = owner
+        self.owner, self.user = owner, user
 
     def onRegState(self, prm: Any) -> None:
-        self.owner._set_state(0, "REGISTERED" if prm.code // 100 == 2 else "UNREGISTERED", prm.code)
+        state = "REGISTERED" if prm.code // 100 == 2 else "UNREGISTERED"
+        with self.owner._changed:
+            self.owner.registrations[self.user] = (state, prm.code)
+            self.owner._changed.notify_all()
 
     def onIncomingCall(self, prm: Any) -> None:
         owner = self.owner
         owner._next_id += 1
         call = _Call(owner, self, owner._next_id, prm.callId)
         owner._calls[call.call_id] = call
-        owner.incoming.append(call.call_id)
+        owner.incoming.setdefault(self.user, []).append(call.call_id)
         owner._set_state(call.call_id, "INCOMING", 0)
         answer = pj.CallOpParam()
         answer.statusCode = 200 if owner.auto_answer else 180
@@ -74,26 +77,21 @@ class _Account(pj.Account):  # type: ignore[misc]
 class SipCaller:
     """Places calls from ``sip:<user>@127.0.0.1:<port>``; use as a context manager.
 
-    With ``registrar`` ("host:port") and ``password`` it registers as ``user`` (an agent's
-    SIP phone) and answers incoming calls at once, or lets them ring (``auto_answer``).
-    State 0 is the registration's: ``wait_state(0, "REGISTERED")``."""
+    ``add_phone`` registers more lines in the same library (pjsua2 allows one per process):
+    agents' SIP phones that answer incoming calls at once (or let them ring, ``auto_answer``),
+    listed per user in ``incoming``."""
 
     def __init__(
-        self,
-        *,
-        port: int,
-        record_dir: Path,
-        user: str = "caller",
-        registrar: str | None = None,
-        password: str = "",
-        auto_answer: bool = True,
+        self, *, port: int, record_dir: Path, user: str = "caller", auto_answer: bool = True
     ) -> None:
         self.port, self.record_dir, self.user = port, Path(record_dir), user
-        self.registrar, self.password, self.auto_answer = registrar, password, auto_answer
-        self.incoming: list[int] = []
+        self.auto_answer = auto_answer
+        self.incoming: dict[str, list[int]] = {}
+        self.registrations: dict[str, tuple[str, int]] = {}
         self._commands: queue.Queue[tuple[Callable[[], Any], threading.Event, dict[str, Any]]]
         self._commands = queue.Queue()
-        self._states: dict[int, tuple[str, int]] = {0: ("UNREGISTERED", 0)}
+        self._states: dict[int, tuple[str, int]] = {}
+        self._phones: list[_Account] = []
         self._changed = threading.Condition()
         self._calls: dict[int, _Call] = {}
         self._ended: list[_Call] = []
@@ -113,6 +111,31 @@ class SipCaller:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join(20)
+
+    def add_phone(self, user: str, registrar: str, password: str) -> None:
+        """Register ``user`` at ``registrar`` ("host:port") with ``password``."""
+
+        def register() -> None:
+            config = pj.AccountConfig()
+            config.idUri = f"sip:{user}@{registrar}"
+            config.regConfig.registrarUri = f"sip:{registrar}"
+            config.mediaConfig.transportConfig.boundAddress = "127.0.0.1"
+            config.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", user, 0, password))
+            phone = _Account(self, user)
+            self.registrations[user] = ("UNREGISTERED", 0)
+            phone.create(config, False)
+            self._phones.append(phone)
+
+        self._run(register)
+
+    def wait_registration(self, user: str, timeout: float = 10.0) -> tuple[str, int]:
+        """The registration's (state, SIP code) once Asterisk has answered it."""
+        end = time.monotonic() + timeout
+        with self._changed:
+            while self.registrations.get(user, ("", 0))[1] == 0:
+                if not self._changed.wait(max(0.0, end - time.monotonic())):
+                    raise TimeoutError(f"{user} got no answer to its REGISTER in {timeout} s")
+            return self.registrations[user]
 
     def recording(self, call_id: int) -> Path:
         return self.record_dir / f"call-{self.port}-{call_id}.wav"
@@ -197,6 +220,9 @@ class SipCaller:
         self._reap()
         self._calls.clear()
         del self._tone
+        for phone in self._phones:
+            phone.shutdown()
+        self._phones.clear()
         self._account.shutdown()
         del self._account  # a subclassed pj object collected after libDestroy aborts
         self._endpoint.libDestroy()
@@ -241,13 +267,7 @@ class SipCaller:
         account = pj.AccountConfig()
         account.idUri = f"sip:{self.user}@127.0.0.1:{self.port}"
         account.mediaConfig.transportConfig.boundAddress = "127.0.0.1"
-        if self.registrar is not None:
-            account.idUri = f"sip:{self.user}@{self.registrar}"
-            account.regConfig.registrarUri = f"sip:{self.registrar}"
-            account.sipConfig.authCreds.append(
-                pj.AuthCredInfo("digest", "*", self.user, 0, self.password)
-            )
-        self._account = _Account(self)
+        self._account = _Account(self, self.user)
         self._account.create(account, True)
         self._tone = pj.ToneGenerator()
         self._tone.createToneGenerator(8000, 1)

@@ -4,7 +4,6 @@ passwords, registration, and a call that reaches the agent."""
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 from rig.ports import free_port
@@ -15,21 +14,21 @@ from acd.asterisk_conf import sip_password
 from tests.ami_helpers import running_client
 
 
-def phone(rig: Rig, tmp_path: Path, agent: str, password: str | None = None) -> SipCaller:
-    return SipCaller(
-        port=free_port(),
-        record_dir=tmp_path,
-        user=agent,
-        registrar=f"127.0.0.1:{rig.target.ports.sip}",
-        password=sip_password(rig.sip_secret, agent) if password is None else password,
-    )
+def phones(rig: Rig, tmp_path: Path, agent: str, password: str | None = None) -> SipCaller:
+    """One pjsua2 library with ``agent``'s phone registered on the rig."""
+    caller = SipCaller(port=free_port(), record_dir=tmp_path)
+    caller.__enter__()
+    secret = sip_password(rig.sip_secret, agent) if password is None else password
+    caller.add_phone(agent, f"127.0.0.1:{rig.target.ports.sip}", secret)
+    return caller
 
 
 async def test_an_agent_phone_registers_and_answers_a_call_from_asterisk(
     rig: Rig, tmp_path: Path
 ) -> None:
-    with phone(rig, tmp_path, "2001") as agent:
-        agent.wait_state(0, "REGISTERED", 10)
+    agent = phones(rig, tmp_path, "2001")
+    try:
+        assert agent.wait_registration("2001") == ("REGISTERED", 200)
         async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (ami, _):
             originate = {
                 "Action": "Originate", "Channel": "PJSIP/2001", "Timeout": "10000",
@@ -37,24 +36,25 @@ async def test_an_agent_phone_registers_and_answers_a_call_from_asterisk(
             }  # fmt: skip
             assert (await ami.send_action(originate)).fields["Response"] == "Success"
             for _ in range(100):
-                if agent.incoming:
+                if agent.incoming.get("2001"):
                     break
                 await asyncio.sleep(0.1)
-            call = agent.incoming[0]
+            call = agent.incoming["2001"][0]
             agent.wait_state(call, "CONFIRMED", 10)
             await asyncio.sleep(2)  # the agent hears the prompt
             agent.hangup(call)
             await asyncio.sleep(0.5)
+    finally:
+        agent.__exit__()
     assert wav_rms(agent.recording(call)) > 100
 
 
 def test_a_phone_with_the_wrong_password_is_refused(rig: Rig, tmp_path: Path) -> None:
-    with phone(rig, tmp_path, "2002", password="not-the-password") as agent:
-        for _ in range(50):
-            if agent.state(0)[1] >= 400:
-                break
-            time.sleep(0.1)
-        state, code = agent.state(0)
+    agent = phones(rig, tmp_path, "2002", password="not-the-password")
+    try:
+        state, code = agent.wait_registration("2002")
+    finally:
+        agent.__exit__()
     assert state == "UNREGISTERED" and code in {401, 403}
 
 

@@ -116,15 +116,19 @@ class IvrCalls:
         if isinstance(outcome, s.Transferred) and outcome.extension:
             next_place = f"acd-transfer,{outcome.extension},1"
         values["ACD_NEXT"] = next_place
-        self._ended(channel, catalog, finish)
-        for name, value in values.items():
-            await channel.send("SET VARIABLE", name, value)
+        try:
+            for name, value in values.items():
+                await channel.send("SET VARIABLE", name, value)
+        finally:  # routing hears of the call once its choices are on the channel
+            self._ended(channel, catalog, finish)
 
     def _ended(self, channel: AgiChannel, catalog: Catalog, finish: s.Finish) -> None:
         flow = finish.path[-1].split(".")[0] if finish.path else ""
         log.info("call %s left the IVR: %s after %s", channel.uniqueid,
                  type(finish.outcome).__name__, " > ".join(finish.path))  # fmt: skip
-        self._on_end(s.IvrEnded(channel.uniqueid, flow, catalog.version, finish))
+        ended = s.IvrEnded(channel.uniqueid, flow, catalog.version, finish,
+                           channel.env.get("agi_channel", ""))  # fmt: skip
+        self._on_end(ended)
 
     async def _carry_out(self, channel: AgiChannel, command: s.Command) -> s.Reply:
         match command:

@@ -1,0 +1,70 @@
+"""Routing on the real rig: callers' IVR choices reach the agent with the right skills."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.request
+from pathlib import Path
+
+from rig.ports import free_port
+from rig.session import Rig
+from rig.sipcaller import SipCaller
+
+from acd.adapters.ami.events import AmiEvent
+from acd.asterisk_conf import sip_password
+from tests.ami_helpers import running_client
+from tests.system.test_ivr_live import OPEN, acd_running, playing, sample_flows, sip_uri
+
+PINS = {"2001": "9001", "2002": "9002"}
+
+
+def desk(http: int, agent: str, action: str) -> int:
+    body = json.dumps({"pin": PINS[agent]}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{http}/agents/{agent}/{action}", body, method="POST",
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=5) as reply:
+        return int(reply.status)
+
+
+async def wait_incoming(phones: SipCaller, agent: str, timeout: float = 10) -> int:
+    end = time.monotonic() + timeout
+    while not phones.incoming.get(agent):
+        assert time.monotonic() < end, f"agent {agent}'s phone never rang"
+        await asyncio.sleep(0.05)
+    return phones.incoming[agent][0]
+
+
+async def test_a_caller_choosing_support_is_bridged_to_the_support_agent(
+    rig: Rig, tmp_path: Path
+) -> None:
+    with (
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as caller,
+    ):
+        for agent in PINS:  # the agents' phones live in the caller's pjsua2 library
+            caller.add_phone(agent, f"127.0.0.1:{rig.target.ports.sip}",
+                             sip_password(rig.sip_secret, agent))  # fmt: skip
+            assert caller.wait_registration(agent) == ("REGISTERED", 200)
+        for agent in PINS:
+            assert desk(http, agent, "login") == 202
+            assert desk(http, agent, "ready") == 202
+        async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
+            call = caller.call(sip_uri(rig, "4008"))
+            channel = (await playing(log, "vm-press")).get("Channel")
+            caller.dtmf(call, "2")  # English
+            await playing(log, "basic-pbx-ivr-main", channel)
+            caller.dtmf(call, "2")  # technical support
+            leg = await wait_incoming(caller, "2002")
+            caller.wait_state(leg, "CONFIRMED", 10)
+            await log.wait_for(
+                AmiEvent, lambda e: e.name == "BridgeEnter" and e.get("Channel") == channel
+            )
+            caller.hangup(call)
+            await asyncio.sleep(0.5)
+    assert "2001" not in caller.incoming
+    text = (tmp_path / "acd.log").read_text()
+    assert "ringing agent 2002 (call waiting" in text
