@@ -62,12 +62,14 @@ def http_app(
     ami: AmiClient,
     flows: FlowPublisher,
     calls: IvrCalls,
+    *,
     agents: AgentDesk | None = None,
+    routing: LiveRouting | None = None,
 ) -> web.Application:
     async def health(_: web.Request) -> web.Response:
         up = ami.connected.is_set()
         live = flows.current
-        body = {
+        body: dict[str, object] = {
             "status": "ok" if up and live else "degraded",
             "ami": "up" if up else "down",
             "ami_events": sum(status.events.values()),
@@ -77,6 +79,8 @@ def http_app(
                 "ended": dict(status.ivr_outcomes),
             },
         }
+        if routing is not None:
+            body["routing"] = routing.summary()
         return web.json_response(body, status=200 if up and live else 503)
 
     app = web.Application()
@@ -123,7 +127,9 @@ async def serve(settings: Settings) -> None:
         handlers.append(routing.apply)
     agi = AgiServer(calls.handle, settings.agi_host, settings.agi_port)
     await agi.start()
-    runner = web.AppRunner(http_app(status, ami, flows, calls, desk), access_log=None)
+    runner = web.AppRunner(
+        http_app(status, ami, flows, calls, agents=desk, routing=routing), access_log=None
+    )
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()

@@ -56,6 +56,14 @@ class LiveRouting:
         self._tasks: set[asyncio.Task[Any]] = set()
         self.decisions: dict[str, m.Decision] = {}
 
+    def summary(self) -> dict[str, object]:
+        """Calls waiting and each agent's state, for ``/health`` (the wallboard comes later)."""
+        agents = self.router.agents.values()
+        return {
+            "waiting": len(self.router.waiting()),
+            "agents": {a.id: f"{a.state.value} {a.reason}".strip() for a in agents},
+        }
+
     def apply(self, event: object) -> None:
         """One event from the runtime; anything not about routing is ignored."""
         now = self._clock()
@@ -79,6 +87,8 @@ class LiveRouting:
                 self._channels.pop(event.uniqueid)
                 self._surveys.pop(event.uniqueid, None)
                 call = self.router.calls.get(event.uniqueid)
+                if call is not None and not call.talking:
+                    log.info("call %s abandoned after waiting %.1f s", call.id, now - call.arrived)
                 talking = call is not None and call.talking
                 self._handle((m.CallEnded if talking else m.CallAbandoned)(now, event.uniqueid))
             case ev.Hangup() if event.uniqueid in self._legs:

@@ -52,9 +52,9 @@ class _Call(pj.Call):  # type: ignore[misc]
 class _Account(pj.Account):  # type: ignore[misc]
     """Registers when asked to, and answers incoming calls (an agent's phone)."""
 
-    def __init__(self, owner: SipCaller, user: str) -> None:
+    def __init__(self, owner: SipCaller, user: str, answer: bool = True) -> None:
         super().__init__()
-        self.owner, self.user = owner, user
+        self.owner, self.user, self.answers = owner, user, answer
 
     def onRegState(self, prm: Any) -> None:
         state = "REGISTERED" if prm.code // 100 == 2 else "UNREGISTERED"
@@ -70,7 +70,7 @@ class _Account(pj.Account):  # type: ignore[misc]
         owner.incoming.setdefault(self.user, []).append(call.call_id)
         owner._set_state(call.call_id, "INCOMING", 0)
         answer = pj.CallOpParam()
-        answer.statusCode = 200 if owner.auto_answer else 180
+        answer.statusCode = 200 if owner.auto_answer and self.answers else 180
         call.answer(answer)
 
 
@@ -112,8 +112,9 @@ class SipCaller:
         self._stop.set()
         self._thread.join(20)
 
-    def add_phone(self, user: str, registrar: str, password: str) -> None:
-        """Register ``user`` at ``registrar`` ("host:port") with ``password``."""
+    def add_phone(self, user: str, registrar: str, password: str, *, answer: bool = True) -> None:
+        """Register ``user`` at ``registrar`` ("host:port") with ``password``; its calls are
+        answered at once, or left ringing (``answer=False``)."""
 
         def register() -> None:
             config = pj.AccountConfig()
@@ -121,7 +122,7 @@ class SipCaller:
             config.regConfig.registrarUri = f"sip:{registrar}"
             config.mediaConfig.transportConfig.boundAddress = "127.0.0.1"
             config.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", user, 0, password))
-            phone = _Account(self, user)
+            phone = _Account(self, user, answer)
             self.registrations[user] = ("UNREGISTERED", 0)
             phone.create(config, False)
             self._phones.append(phone)

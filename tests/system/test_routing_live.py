@@ -15,7 +15,14 @@ from rig.sipcaller import SipCaller
 from acd.adapters.ami.events import AmiEvent
 from acd.asterisk_conf import sip_password
 from tests.ami_helpers import running_client
-from tests.system.test_ivr_live import OPEN, acd_running, playing, sample_flows, sip_uri
+from tests.system.test_ivr_live import (
+    OPEN,
+    acd_running,
+    health,
+    playing,
+    sample_flows,
+    sip_uri,
+)
 
 PINS = {"2001": "9001", "2002": "9002"}
 
@@ -68,3 +75,37 @@ async def test_a_caller_choosing_support_is_bridged_to_the_support_agent(
     assert "2001" not in caller.incoming
     text = (tmp_path / "acd.log").read_text()
     assert "ringing agent 2002 (call waiting" in text
+
+
+async def test_an_unanswered_ring_requeues_the_call_and_an_abandon_is_recorded(
+    rig: Rig, tmp_path: Path
+) -> None:
+    with (
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as caller,
+    ):
+        caller.add_phone("2002", f"127.0.0.1:{rig.target.ports.sip}",
+                         sip_password(rig.sip_secret, "2002"), answer=False)  # fmt: skip
+        assert caller.wait_registration("2002") == ("REGISTERED", 200)
+        assert desk(http, "2002", "login") == 202
+        assert desk(http, "2002", "ready") == 202
+        async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
+            call = caller.call(sip_uri(rig, "4008"))
+            channel = (await playing(log, "vm-press")).get("Channel")
+            caller.dtmf(call, "2")
+            await playing(log, "basic-pbx-ivr-main", channel)
+            caller.dtmf(call, "2")  # technical support: only 2002 may take it
+            await wait_incoming(caller, "2002")
+            ringing = health(http)["routing"]
+            await asyncio.sleep(16)  # routing.yaml: ring_timeout_s 15
+            missed = health(http)["routing"]
+            caller.hangup(call)
+            await log.wait_for(
+                AmiEvent, lambda e: e.name == "Hangup" and e.get("Channel") == channel
+            )
+            await asyncio.sleep(0.5)
+            after = health(http)["routing"]
+    assert ringing == {"waiting": 0, "agents": {"2001": "logged_out", "2002": "ringing"}}
+    assert missed == {"waiting": 1, "agents": {"2001": "logged_out", "2002": "not_ready missed"}}
+    assert after["waiting"] == 0
+    assert "abandoned after waiting" in (tmp_path / "acd.log").read_text()
