@@ -25,11 +25,17 @@ ACTIONS: dict[str, Callable[[float, str, dict[str, Any]], m.Event]] = {
 }
 
 
+MAX_FAILURES = 5
+LOCKOUT = 300.0
+"""After this many wrong PINs in a row an agent ID is locked for this many seconds."""
+
+
 class AgentDesk:
     def __init__(
         self, pins: dict[str, str], now: Callable[[], float], submit: Callable[[Any], None]
     ) -> None:
         self._pins, self._now, self._submit = pins, now, submit
+        self._failures: dict[str, tuple[int, float]] = {}
 
     async def request(self, request: web.Request) -> web.Response:
         agent, action = request.match_info["agent"], request.match_info["action"]
@@ -41,8 +47,14 @@ class AgentDesk:
             body = None
         if not isinstance(body, dict) or not isinstance(body.get("pin"), str):
             return web.json_response({"error": 'send {"pin": "..."} as JSON'}, status=400)
+        count, since = self._failures.get(agent, (0, 0.0))
+        if count >= MAX_FAILURES and self._now() - since < LOCKOUT:
+            return web.json_response({"error": "too many wrong PINs; try later"}, status=429)
         stored = self._pins.get(agent, "")
         if not stored or not await asyncio.to_thread(pin_matches, body["pin"], stored):
+            if stored:  # only real IDs are counted: no memory for made-up ones
+                self._failures[agent] = (count % MAX_FAILURES + 1, self._now())
             return web.json_response({"error": "unknown agent or wrong PIN"}, status=401)
+        self._failures.pop(agent, None)
         self._submit(AgentRequest(ACTIONS[action](self._now(), agent, body)))
         return web.json_response({"accepted": action}, status=202)
