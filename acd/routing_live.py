@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from acd.core.router import Router
 from acd.ivr import steps as s
 
 log = logging.getLogger("acd.routing")
+
+KEEP_DECISIONS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,8 @@ class LiveRouting:
         self._serial = itertools.count(1)
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.decisions: dict[str, m.Decision] = {}
+        self.decisions: OrderedDict[str, m.Decision] = OrderedDict()
+        """The latest decisions, by call (until the event log can replay any of them)."""
 
     def summary(self) -> dict[str, object]:
         """Calls waiting and each agent's state, for ``/health`` (the wallboard comes later)."""
@@ -106,6 +110,8 @@ class LiveRouting:
             match command:
                 case m.Offer():
                     self.decisions[command.call] = command.decision
+                    if len(self.decisions) > KEEP_DECISIONS:
+                        self.decisions.popitem(last=False)
                     self._ring(command)
                 case m.CancelOffer():
                     for leg_id, leg in list(self._legs.items()):
