@@ -31,8 +31,6 @@ from acd.runtime import Runtime
 
 log = logging.getLogger("acd.app")
 
-Event = AmiEvent | IvrEnded
-
 
 @dataclass(slots=True)
 class Status:

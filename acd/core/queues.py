@@ -42,6 +42,11 @@ class Bucket:
     any_of: tuple[Requirement, ...]
     calls: list[tuple[float, float, int, int, Call]] = field(default_factory=list)
     ready: list[tuple[Any, Any, str, int, Agent]] = field(default_factory=list)
+    label: str = field(init=False)
+    """The requirement as people read it, for decisions (worked out once, not per offer)."""
+
+    def __post_init__(self) -> None:
+        self.label = " or ".join(map(str, self.any_of))
 
     def eligible(self, agent: Agent) -> bool:
         skills, team = agent.profile.skills, agent.profile.team

@@ -236,8 +236,7 @@ class Router:
         self._seq += 1
         agent.offer(at, call.id, self.policy.ring_timeout, self._seq)
         self._timer(at + self.policy.ring_timeout, RING, agent, agent.epoch)
-        step = call.kind.steps[call.step]
-        requirement = " or ".join(map(str, call.bucket.any_of)) if call.bucket else str(step)
+        requirement = call.bucket.label if call.bucket else ""  # always queued before
         strategy = self.policy.strategy.value if trigger == "call waiting" else "priority, wait"
         verdicts = tuple(self._verdicts(call)) if self.explain else ()
         decision = m.Decision(at, call.id, agent.id, trigger, at - call.arrived, call.step,

@@ -12,23 +12,14 @@ from rig.sipcaller import SipCaller, wav_rms
 
 from acd.asterisk_conf import sip_password
 from tests.ami_helpers import running_client
-
-
-def phones(rig: Rig, tmp_path: Path, agent: str, password: str | None = None) -> SipCaller:
-    """One pjsua2 library with ``agent``'s phone registered on the rig."""
-    caller = SipCaller(port=free_port(), record_dir=tmp_path)
-    caller.__enter__()
-    secret = sip_password(rig.sip_secret, agent) if password is None else password
-    caller.add_phone(agent, f"127.0.0.1:{rig.target.ports.sip}", secret)
-    return caller
+from tests.system.phones import add_agent_phone
 
 
 async def test_an_agent_phone_registers_and_answers_a_call_from_asterisk(
     rig: Rig, tmp_path: Path
 ) -> None:
-    agent = phones(rig, tmp_path, "2001")
-    try:
-        assert agent.wait_registration("2001") == ("REGISTERED", 200)
+    with SipCaller(port=free_port(), record_dir=tmp_path) as agent:
+        assert add_agent_phone(agent, rig, "2001") == ("REGISTERED", 200)
         async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (ami, _):
             originate = {
                 "Action": "Originate", "Channel": "PJSIP/2001", "Timeout": "10000",
@@ -44,17 +35,12 @@ async def test_an_agent_phone_registers_and_answers_a_call_from_asterisk(
             await asyncio.sleep(2)  # the agent hears the prompt
             agent.hangup(call)
             await asyncio.sleep(0.5)
-    finally:
-        agent.__exit__()
     assert wav_rms(agent.recording(call)) > 100
 
 
 def test_a_phone_with_the_wrong_password_is_refused(rig: Rig, tmp_path: Path) -> None:
-    agent = phones(rig, tmp_path, "2002", password="not-the-password")
-    try:
-        state, code = agent.wait_registration("2002")
-    finally:
-        agent.__exit__()
+    with SipCaller(port=free_port(), record_dir=tmp_path) as agent:
+        state, code = add_agent_phone(agent, rig, "2002", password="not-the-password")
     assert state == "UNREGISTERED" and code in {401, 403}
 
 

@@ -13,8 +13,8 @@ from rig.session import Rig
 from rig.sipcaller import SipCaller
 
 from acd.adapters.ami.events import AmiEvent
-from acd.asterisk_conf import sip_password
-from tests.ami_helpers import running_client
+from tests.ami_helpers import EventLog, running_client
+from tests.system.phones import add_agent_phone
 from tests.system.test_ivr_live import (
     OPEN,
     acd_running,
@@ -45,6 +45,16 @@ async def wait_incoming(phones: SipCaller, agent: str, timeout: float = 10) -> i
     return phones.incoming[agent][0]
 
 
+async def call_support(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int, str]:
+    """Dial the hotline and choose English, then technical support; the call and channel."""
+    call = caller.call(sip_uri(rig, "4008"))
+    channel = (await playing(log, "vm-press")).get("Channel")
+    caller.dtmf(call, "2")  # English
+    await playing(log, "basic-pbx-ivr-main", channel)
+    caller.dtmf(call, "2")  # technical support
+    return call, channel
+
+
 async def test_a_caller_choosing_support_is_bridged_to_the_support_agent(
     rig: Rig, tmp_path: Path
 ) -> None:
@@ -53,18 +63,12 @@ async def test_a_caller_choosing_support_is_bridged_to_the_support_agent(
         SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as caller,
     ):
         for agent in PINS:  # the agents' phones live in the caller's pjsua2 library
-            caller.add_phone(agent, f"127.0.0.1:{rig.target.ports.sip}",
-                             sip_password(rig.sip_secret, agent))  # fmt: skip
-            assert caller.wait_registration(agent) == ("REGISTERED", 200)
+            assert add_agent_phone(caller, rig, agent) == ("REGISTERED", 200)
         for agent in PINS:
             assert desk(http, agent, "login") == 202
             assert desk(http, agent, "ready") == 202
         async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
-            call = caller.call(sip_uri(rig, "4008"))
-            channel = (await playing(log, "vm-press")).get("Channel")
-            caller.dtmf(call, "2")  # English
-            await playing(log, "basic-pbx-ivr-main", channel)
-            caller.dtmf(call, "2")  # technical support
+            call, channel = await call_support(caller, rig, log)
             leg = await wait_incoming(caller, "2002")
             caller.wait_state(leg, "CONFIRMED", 10)
             await log.wait_for(
@@ -84,17 +88,11 @@ async def test_an_unanswered_ring_requeues_the_call_and_an_abandon_is_recorded(
         acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
         SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as caller,
     ):
-        caller.add_phone("2002", f"127.0.0.1:{rig.target.ports.sip}",
-                         sip_password(rig.sip_secret, "2002"), answer=False)  # fmt: skip
-        assert caller.wait_registration("2002") == ("REGISTERED", 200)
+        assert add_agent_phone(caller, rig, "2002", answer=False) == ("REGISTERED", 200)
         assert desk(http, "2002", "login") == 202
         assert desk(http, "2002", "ready") == 202
         async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
-            call = caller.call(sip_uri(rig, "4008"))
-            channel = (await playing(log, "vm-press")).get("Channel")
-            caller.dtmf(call, "2")
-            await playing(log, "basic-pbx-ivr-main", channel)
-            caller.dtmf(call, "2")  # technical support: only 2002 may take it
+            call, channel = await call_support(caller, rig, log)  # only 2002 may take it
             await wait_incoming(caller, "2002")
             ringing = health(http)["routing"]
             await asyncio.sleep(16)  # routing.yaml: ring_timeout_s 15
