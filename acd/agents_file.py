@@ -47,6 +47,22 @@ def load_agent_specs(path: Path) -> tuple[list[AgentSpec] | None, list[Problem]]
     return (spec.agents if spec else None), problems
 
 
+def load_live_policy(
+    policy_path: Path, path: Path
+) -> tuple[core.Policy | None, list[AgentSpec], list[Problem]]:
+    """The policy with the agents, as the server routes by them; or every problem found.
+
+    Lenient where ``load_agents`` is strict: a step no agent can meet is left to the
+    checks (``acd agents check``), so one missing skill does not stop every call type.
+    """
+    policy, problems = load_policy(policy_path)
+    specs, found = load_agent_specs(path)
+    if policy is None or specs is None:
+        return None, [], problems + found
+    profiles = {a.id: core.AgentProfile(a.id, a.skills, a.team, a.name) for a in specs}
+    return policy.to_core(profiles), specs, []
+
+
 def load_agents(
     path: Path, policy_path: Path
 ) -> tuple[dict[str, core.AgentProfile] | None, RoutingPolicy | None, list[Problem]]:

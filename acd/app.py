@@ -18,15 +18,17 @@ from acd.adapters.agi.ivr_calls import IvrCalls
 from acd.adapters.agi.server import AgiServer
 from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
+from acd.adapters.redis.event_log import RedisEventLog
 from acd.agent_desk import AgentDesk
-from acd.agents_file import load_agent_specs
+from acd.agents_file import load_live_policy
 from acd.config import Settings
-from acd.core import policy as core
 from acd.directory import Directory
+from acd.event_log import EventLog, EventLogDown
 from acd.ivr.publisher import FlowPublisher
 from acd.ivr.steps import IvrEnded
+from acd.journal import Journal
+from acd.records import BadRecord, Record, decode
 from acd.routing_live import LiveRouting
-from acd.routing_policy import load_policy
 from acd.runtime import Runtime
 
 log = logging.getLogger("acd.app")
@@ -63,12 +65,15 @@ def http_app(
     *,
     agents: AgentDesk | None = None,
     routing: LiveRouting | None = None,
+    journal: Journal | None = None,
 ) -> web.Application:
     async def health(_: web.Request) -> web.Response:
         up = ami.connected.is_set()
+        logged = journal is None or journal.down_since is None
         live = flows.current
+        healthy = up and logged and live is not None
         body: dict[str, object] = {
-            "status": "ok" if up and live else "degraded",
+            "status": "ok" if healthy else "degraded",
             "ami": "up" if up else "down",
             "ami_events": sum(status.events.values()),
             "ivr": {
@@ -77,12 +82,21 @@ def http_app(
                 "ended": dict(status.ivr_outcomes),
             },
         }
+        if journal is not None:
+            body["event_log"] = journal.summary()
         if routing is not None:
             body["routing"] = routing.summary()
-        return web.json_response(body, status=200 if up and live else 503)
+        return web.json_response(body, status=200 if healthy else 503)
+
+    async def call_routing(request: web.Request) -> web.Response:
+        found = routing.explain(request.match_info["call"]) if routing else None
+        if found is None:
+            return web.json_response({"error": "no such recent call"}, status=404)
+        return web.json_response(found)
 
     app = web.Application()
     app.router.add_get("/health", health)
+    app.router.add_get("/calls/{call}/routing", call_routing)
     if agents is not None:
         app.router.add_post("/agents/{agent}/{action}", agents.request)
     return app
@@ -120,20 +134,25 @@ async def serve(settings: Settings) -> None:
         on_end=runtime.submit,
     )
     now = clock(settings.clock_start)
-    routing, desk = _routing(settings, ami, lambda: now().timestamp(), runtime.submit)
+    event_log = RedisEventLog(settings.redis_url, site=settings.site)
+    journal = Journal(event_log)
+    routing, desk = _routing(settings, ami, lambda: now().timestamp(), runtime.submit, journal)
     if routing is not None:
+        for record in await _read_log(event_log, settings):
+            routing.replay(record)
+        routing.went_live()
         handlers.append(routing.apply)
     agi = AgiServer(calls.handle, settings.agi_host, settings.agi_port)
     await agi.start()
-    runner = web.AppRunner(
-        http_app(status, ami, flows, calls, agents=desk, routing=routing), access_log=None
-    )
+    http = http_app(status, ami, flows, calls, agents=desk, routing=routing, journal=journal)
+    runner = web.AppRunner(http, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
     log.info("acd listening on http://%s:%s", settings.http_host, settings.http_port)
     tasks = [
         asyncio.create_task(runtime.run(), name="runtime"),
+        asyncio.create_task(journal.run(), name="journal"),
         asyncio.create_task(flows.watch(settings.flows_poll), name="flows"),
     ]
     try:
@@ -146,18 +165,45 @@ async def serve(settings: Settings) -> None:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await runner.cleanup()
+        await event_log.close()
 
 
 def _routing(
-    settings: Settings, ami: AmiClient, now: Callable[[], float], submit: Callable[[Any], None]
+    settings: Settings,
+    ami: AmiClient,
+    now: Callable[[], float],
+    submit: Callable[[Any], None],
+    journal: Journal,
 ) -> tuple[LiveRouting | None, AgentDesk | None]:
     """The live router, if the policy and the agents file load (problems are logged)."""
-    policy, problems = load_policy(settings.routing)
-    specs, found = load_agent_specs(settings.agents)
-    for problem in problems + found:
+    policy, specs, problems = load_live_policy(settings.routing, settings.agents)
+    for problem in problems:
         log.error("routing off: %s", problem)
-    if policy is None or specs is None:
+    if policy is None:
         return None, None
-    profiles = {a.id: core.AgentProfile(a.id, a.skills, a.team, a.name) for a in specs}
-    live = LiveRouting(policy.to_core(profiles), ami, now, submit)
+    live = LiveRouting(policy, ami, now, submit, journal)
     return live, AgentDesk({a.id: a.pin_hash for a in specs}, now, submit)
+
+
+async def _read_log(event_log: EventLog, settings: Settings) -> list[Record]:
+    """The whole event log, waiting for Redis as long as it takes; unreadable entries skipped."""
+    where = settings.redis_url.rsplit("@", 1)[-1]  # never the password
+    began, waited = time.monotonic(), False
+    while True:
+        try:
+            entries = [entry async for batch in event_log.read() for entry in batch]
+            break
+        except EventLogDown as exc:
+            if not waited:
+                log.error("waiting for the event log at %s: %s", where, exc)
+                waited = True
+            await asyncio.sleep(1.0)
+    records = []
+    for entry in entries:
+        try:
+            records.append(decode(entry))
+        except BadRecord as exc:
+            log.error("event log: skipped %s", exc)
+    log.info("event log: %d records replayed from %s in %.2f s", len(records), where,
+             time.monotonic() - began)  # fmt: skip
+    return records

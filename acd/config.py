@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     flows_poll: float = Field(1.0, gt=0)
     """Seconds between checks of ``flows_dir`` for changed files."""
 
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    """Where the event log lives (a Redis Stream); acd waits for it at start-up."""
+    site: str = Field("main", pattern=r"^[A-Za-z0-9_-]+$")
+    """This contact center's name in Redis keys (several sites can share one Redis)."""
+
     ami_host: str = "127.0.0.1"
     ami_port: int = Field(5038, ge=1, le=65535)
     ami_user: str = "acd"

@@ -1,18 +1,21 @@
 """The router on real calls (ADR 0003): Asterisk's events in, AMI actions out.
 
 Runs inside the runtime's single writer task: ``apply`` takes IVR, AMI and agent events,
-turns them into router events, and carries out the router's commands as AMI actions
-(sent as tasks, so the writer never waits on Asterisk). A timer sends ``Tick`` at the
-router's next deadline.
+turns them into router events, and carries out the router's commands as AMI actions.
+Every router event, and every leg rung, is recorded in the journal first; the AMI actions
+run once the records are in the event log (ADR 0004). ``replay`` rebuilds the state from
+the log before going live; on every AMI login acd compares its calls with the channels
+Asterisk has and repairs the difference (``routing_recovery``). A timer sends ``Tick`` at
+the router's next deadline.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
+import dataclasses
 import logging
-from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +25,15 @@ from acd.core import messages as m
 from acd.core.policy import Policy
 from acd.core.router import Router
 from acd.ivr import steps as s
+from acd.journal import Journal
+from acd.records import Rang, Record, Waiting
+from acd.routing_recovery import Channel, Leg, reconcile
 
 log = logging.getLogger("acd.routing")
 
 KEEP_DECISIONS = 10_000
+KEEP_GONE = 1_000
+CALLER_VARS = ("CALL_TYPE", "PRIORITY", "SKILLS", "SURVEY")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +44,19 @@ class AgentRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class _Leg:
-    call: str
-    agent: str
+class Snapshot:
+    """The channels Asterisk had up when asked at ``asked`` (acd's clock)."""
+
+    asked: float
+    up: Mapping[str, Channel]
+
+
+@dataclass(frozen=True, slots=True)
+class Stranger:
+    """A caller waiting in the hold context whom acd does not know, with its IVR outcome."""
+
+    channel: Channel
+    variables: Mapping[str, str]
 
 
 class LiveRouting:
@@ -48,17 +66,21 @@ class LiveRouting:
         ami: AmiClient,
         clock: Callable[[], float],
         submit: Callable[[Any], None],
+        journal: Journal,
     ) -> None:
         self.router = Router(policy, explain=True)
-        self._ami, self._clock, self._submit = ami, clock, submit
+        self._ami, self._clock, self._submit, self._journal = ami, clock, submit, journal
         self._channels: dict[str, str] = {}  # caller uniqueid -> channel name
         self._surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
-        self._legs: dict[str, _Leg] = {}  # agent leg uniqueid -> (call, agent)
-        self._serial = itertools.count(1)
+        self._legs: dict[str, Leg] = {}  # agent leg uniqueid -> (call, agent, rung at)
+        self._rings: Counter[str] = Counter()  # legs rung per call, for unique leg ids
+        self._gone: OrderedDict[str, None] = OrderedDict()  # callers who hung up lately
+        self._last = 0.0
+        self._replaying = False
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.decisions: OrderedDict[str, m.Decision] = OrderedDict()
-        """The latest decisions, by call (until the event log can replay any of them)."""
+        self.decisions: OrderedDict[str, list[m.Decision]] = OrderedDict()
+        """The decisions of the latest calls (older ones: ``acd calls explain`` replays the log)."""
 
     def summary(self) -> dict[str, object]:
         """Calls waiting and each agent's state, for ``/health`` (the wallboard comes later)."""
@@ -68,18 +90,30 @@ class LiveRouting:
             "agents": {a.id: f"{a.state.value} {a.reason}".strip() for a in agents},
         }
 
+    def explain(self, call: str) -> dict[str, object] | None:
+        """The decisions on a recent call, and every agent's verdict if it waits now."""
+        waiting = self.router.calls.get(call)
+        if call not in self.decisions and waiting is None:
+            return None
+        return {
+            "call": call,
+            "state": "waiting" if waiting and waiting.agent is None else
+                     "ringing" if waiting and not waiting.talking else
+                     "talking" if waiting else "gone",
+            "decisions": [dataclasses.asdict(d) for d in self.decisions.get(call, [])],
+            "waiting_verdicts": [dataclasses.asdict(v) for v in self.router.verdicts(call)]
+            if waiting and waiting.agent is None else [],
+        }  # fmt: skip
+
     def apply(self, event: object) -> None:
         """One event from the runtime; anything not about routing is ignored."""
-        now = self._clock()
+        now = self._now()
         match event:
             case s.IvrEnded(finish=s.Finish(outcome=s.Queued() as queued)):
-                self._channels[event.call_id] = event.channel
-                if queued.survey:
-                    self._surveys[event.call_id] = queued.survey
+                waiting = Waiting(now, event.call_id, event.channel, queued.survey or "")
                 priority = queued.priority or None  # 0: the call type's own
-                arrived = m.CallArrived(now, event.call_id, queued.call_type,
-                                        dict(queued.skills), priority)  # fmt: skip
-                self._handle(arrived)
+                self._arrive(waiting, m.CallArrived(now, event.call_id, queued.call_type,
+                                                    dict(queued.skills), priority))  # fmt: skip
             case ev.OriginateResponse() if event.uniqueid in self._legs:
                 leg = self._legs[event.uniqueid]
                 if event.response == "Success":
@@ -88,28 +122,83 @@ class LiveRouting:
                     self._legs.pop(event.uniqueid)
                     self._handle(m.RingFailed(now, leg.call, leg.agent))
             case ev.Hangup() if event.uniqueid in self._channels:
-                self._channels.pop(event.uniqueid)
-                self._surveys.pop(event.uniqueid, None)
-                call = self.router.calls.get(event.uniqueid)
-                if call is not None and not call.talking:
-                    log.info("call %s abandoned after waiting %.1f s", call.id, now - call.arrived)
-                talking = call is not None and call.talking
-                self._handle((m.CallEnded if talking else m.CallAbandoned)(now, event.uniqueid))
+                self._caller_gone(now, event.uniqueid)
             case ev.Hangup() if event.uniqueid in self._legs:
                 leg = self._legs.pop(event.uniqueid)
                 call = self.router.calls.get(leg.call)
                 if call is not None and call.talking and call.agent == leg.agent:
                     self._handle(m.CallEnded(now, leg.call))
+            case ev.FullyBooted():
+                self._spawn(self._snapshot())
+            case Snapshot():
+                self._reconcile(now, event)
+            case Stranger():
+                self._adopt(now, event)
             case AgentRequest():
-                self._handle(event.event)
+                self._handle(dataclasses.replace(event.event, at=now))
             case m.Tick():
                 self._handle(m.Tick(now))
 
+    # replay ---------------------------------------------------------------------------
+
+    def replay(self, record: Record) -> None:
+        """One record from the log, before going live: state changes, nothing is sent."""
+        self._replaying = True
+        try:
+            self._last = max(self._last, record.at)
+            match record:
+                case Waiting():
+                    self._channels[record.call] = record.channel
+                    if record.survey:
+                        self._surveys[record.call] = record.survey
+                case Rang():
+                    self._legs[record.leg] = Leg(record.call, record.agent, record.at)
+                    self._rings[record.call] += 1
+                case m.CallEnded() | m.CallAbandoned():
+                    self._forget(record.call)
+                    self._handle(record)
+                case _:
+                    self._handle(record)
+        finally:
+            self._replaying = False
+
+    def went_live(self) -> None:
+        """The replay is over: start the timers."""
+        self._arm()
+
+    # calls ----------------------------------------------------------------------------
+
+    def _arrive(self, waiting: Waiting, arrived: m.CallArrived) -> None:
+        self._channels[waiting.call] = waiting.channel
+        if waiting.survey:
+            self._surveys[waiting.call] = waiting.survey
+        self._record(waiting)
+        self._handle(arrived)
+
+    def _caller_gone(self, now: float, call_id: str) -> None:
+        self._forget(call_id)
+        self._gone[call_id] = None
+        if len(self._gone) > KEEP_GONE:
+            self._gone.popitem(last=False)
+        call = self.router.calls.get(call_id)
+        if call is not None and not call.talking:
+            log.info("call %s abandoned after waiting %.1f s", call.id, now - call.arrived)
+        talking = call is not None and call.talking
+        self._handle((m.CallEnded if talking else m.CallAbandoned)(now, call_id))
+
+    def _forget(self, call: str) -> None:
+        self._channels.pop(call, None)
+        self._surveys.pop(call, None)
+        self._rings.pop(call, None)
+
+    # the router's commands --------------------------------------------------------------
+
     def _handle(self, event: m.Event) -> None:
+        self._record(event)
         for command in self.router.handle(event):
             match command:
                 case m.Offer():
-                    self.decisions[command.call] = command.decision
+                    self.decisions.setdefault(command.call, []).append(command.decision)
                     if len(self.decisions) > KEEP_DECISIONS:
                         self.decisions.popitem(last=False)
                     self._ring(command)
@@ -119,19 +208,23 @@ class LiveRouting:
                             self._send({"Action": "Hangup", "Channel": leg_id})
                 case m.Overflow():
                     self._overflow(command)
-                case m.Refused():
+                case m.Refused() if not self._replaying:
                     log.warning("agent %s: %s refused: %s", command.agent, command.request,
                                 command.why)  # fmt: skip
-                case m.AgentChanged():
+                case m.AgentChanged() if not self._replaying:
                     log.info("agent %s is %s %s", command.agent, command.state, command.reason)
-        self._arm()
+        if not self._replaying:
+            self._arm()
 
     def _ring(self, offer: m.Offer) -> None:
         channel = self._channels.get(offer.call)
-        if channel is None:
+        if channel is None or self._replaying:  # replayed: the leg is in a Rang record
             return
-        leg = f"acd-{offer.agent}-{next(self._serial)}"
-        self._legs[leg] = _Leg(offer.call, offer.agent)
+        self._rings[offer.call] += 1
+        leg = f"acd-{offer.agent}-{offer.call}-{self._rings[offer.call]}"
+        now = offer.decision.at
+        self._legs[leg] = Leg(offer.call, offer.agent, now)
+        self._record(Rang(now, offer.call, offer.agent, leg))
         after = self._surveys.get(offer.call)
         then = f",F(acd-ivr^{after}^1)" if after else ""
         timeout = int(self.router.policy.ring_timeout * 1000)
@@ -152,8 +245,79 @@ class LiveRouting:
         self._send({"Action": "Redirect", "Channel": channel, "Context": context,
                     "Exten": exten, "Priority": "1"})  # fmt: skip
 
+    # reconciling with Asterisk ----------------------------------------------------------
+
+    async def _snapshot(self) -> None:
+        asked = self._now()
+        try:
+            reply = await self._ami.send_action(
+                {"Action": "CoreShowChannels"}, collect=True, timeout=30
+            )
+        except (AmiError, TimeoutError) as exc:
+            log.error("could not list Asterisk's channels to reconcile: %s", exc or "timeout")
+            return
+        channels = (Channel.from_fields(e.fields) for e in reply.events)
+        self._submit(Snapshot(asked, {c.uniqueid: c for c in channels if c.uniqueid}))
+
+    def _reconcile(self, now: float, snapshot: Snapshot) -> None:
+        up = {k: v for k, v in snapshot.up.items() if k not in self._gone}
+        repairs = reconcile(now, asked=snapshot.asked, calls=self.router.calls, legs=self._legs,
+                            known=self._channels, up=up)  # fmt: skip
+        for leg in repairs.gone_legs:
+            self._legs.pop(leg, None)
+        for call in repairs.gone_callers:
+            self._forget(call)
+        for event in repairs.events:
+            log.warning("reconciled with Asterisk: %s", event)
+            if isinstance(event, m.CallEnded | m.CallAbandoned):
+                self._forget(event.call)
+            self._handle(event)
+        for channel in repairs.strangers:
+            self._spawn(self._ask_caller(channel))
+        log.info("reconciled with Asterisk: %d channels up, %d repairs, %d callers to adopt",
+                 len(up), len(repairs.events), len(repairs.strangers))  # fmt: skip
+
+    async def _ask_caller(self, channel: Channel) -> None:
+        found: dict[str, str] = {}
+        for name in CALLER_VARS:
+            action = {"Action": "Getvar", "Channel": channel.name, "Variable": f"ACD_{name}"}
+            try:
+                reply = await self._ami.send_action(action)
+            except (AmiError, TimeoutError) as exc:
+                log.error("could not read %s of a waiting caller: %s", name, exc or "timeout")
+                return
+            found[name] = reply.fields.get("Value", "")
+        self._submit(Stranger(channel, found))
+
+    def _adopt(self, now: float, stranger: Stranger) -> None:
+        channel, found = stranger.channel, stranger.variables
+        call = channel.uniqueid
+        if call in self.router.calls or call in self._channels or call in self._gone:
+            return
+        if not found.get("CALL_TYPE"):
+            log.error("caller %s waits on hold without a call type: not adopted", call)
+            return
+        pairs = (p.split("=", 1) for p in found.get("SKILLS", "").split(",") if "=" in p)
+        skills = {k: int(v) for k, v in pairs if v.isdigit()}
+        priority = int(found["PRIORITY"]) if found.get("PRIORITY", "").isdigit() else None
+        log.warning("adopting caller %s waiting on hold for %s", call, found["CALL_TYPE"])
+        waiting = Waiting(now, call, channel.name, found.get("SURVEY", ""))
+        self._arrive(waiting, m.CallArrived(now, call, found["CALL_TYPE"], skills,
+                                            priority or None, now - channel.seconds))  # fmt: skip
+
+    # plumbing -------------------------------------------------------------------------
+
+    def _now(self) -> float:
+        """acd's clock, never going back (the wall clock may be stepped)."""
+        self._last = max(self._last, self._clock())
+        return self._last
+
+    def _record(self, record: Record) -> None:
+        if not self._replaying:
+            self._journal.record(record)
+
     def _send(self, action: dict[str, str]) -> None:
-        self._spawn(self._action(action))
+        self._journal.then(lambda: self._spawn(self._action(action)))
 
     async def _action(self, action: dict[str, str]) -> None:
         try:

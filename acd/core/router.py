@@ -295,6 +295,11 @@ class Router:
                 why = "eligible and ready, ranked lower"
             yield m.Verdict(agent.id, agent.state.value, eligible, why)
 
+    def verdicts(self, call_id: str) -> tuple[m.Verdict, ...]:
+        """Each agent's verdict on a call now: why a waiting call is not offered to them."""
+        call = self.calls.get(call_id)
+        return () if call is None else tuple(self._verdicts(call))
+
     def waiting(self) -> list[Call]:
         """Calls waiting for an agent (not ringing, not talking)."""
         return [c for c in self.calls.values() if c.agent is None]

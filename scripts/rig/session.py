@@ -85,6 +85,7 @@ class Rig:
             "ACD_AMI_USER": "acd",
             "ACD_AMI_SECRET": self.ami_secret,
             "ACD_AGI_PORT": str(self.agi_port),
+            "ACD_REDIS_URL": self.redis.url,
             "ACD_AGENTS": str(self.agents),
             "ACD_SIP_SECRET": self.sip_secret,
             "ACD_SOUNDS_DIR": str(self.install.host_path(SOUNDS)),

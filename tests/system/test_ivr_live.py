@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -25,56 +16,14 @@ from rig.sipcaller import SipCaller, wav_rms
 from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
 from tests.ami_helpers import EventLog, running_client
+from tests.system.server import REPO, acd_running, health
 
-ACD = str(Path(sys.executable).with_name("acd"))
-REPO = Path(__file__).resolve().parents[2]
 QUEUE_VARS = (
     "ACD_OUTCOME", "ACD_CALL_TYPE", "ACD_SKILLS", "ACD_PRIORITY",
     "ACD_MENU_PATH", "ACD_VERIFIED", "ACD_LANGUAGE",
 )  # fmt: skip
 OPEN = "2026-11-24T10:00:00+08:00"  # a Tuesday morning in Shanghai
 CLOSED = "2026-11-24T22:00:00+08:00"
-
-
-@contextmanager
-def acd_running(rig: Rig, flows: Path, clock: str, log_file: Path) -> Iterator[int]:
-    """``acd run`` on the rig with ``flows`` and its clock at ``clock``; yields the HTTP port."""
-    http_port = free_port()
-    env = {
-        **os.environ,
-        **rig.acd_env(),
-        "ACD_HTTP_PORT": str(http_port),
-        "ACD_FLOWS_DIR": str(flows),
-        "ACD_FLOWS_POLL": "0.2",
-        "ACD_CLOCK_START": clock,
-        "ACD_ROUTING": str(REPO / "routing.yaml"),
-        "ACD_DIRECTORY": str(REPO / "samples" / "customers.json"),
-    }
-    with log_file.open("w") as log:
-        server = subprocess.Popen([ACD, "run"], env=env, stderr=log)
-    try:
-        health(http_port, wait=True)
-        yield http_port
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def health(port: int, *, wait: bool = False) -> dict[str, Any]:
-    end = time.monotonic() + 15
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
-                body: dict[str, Any] = json.load(reply)
-                return body
-        except (OSError, urllib.error.HTTPError):
-            if not wait or time.monotonic() > end:
-                raise
-        time.sleep(0.1)
 
 
 def sample_flows(tmp_path: Path) -> Path:

@@ -15,20 +15,14 @@ from rig.sipcaller import SipCaller
 from acd.adapters.ami.events import AmiEvent
 from tests.ami_helpers import EventLog, running_client
 from tests.system.phones import add_agent_phone
-from tests.system.test_ivr_live import (
-    OPEN,
-    acd_running,
-    health,
-    playing,
-    sample_flows,
-    sip_uri,
-)
+from tests.system.server import acd_running, health
+from tests.system.test_ivr_live import OPEN, playing, sample_flows, sip_uri
 
 PINS = {"2001": "9001", "2002": "9002"}
 
 
-def desk(http: int, agent: str, action: str) -> int:
-    body = json.dumps({"pin": PINS[agent]}).encode()
+def desk(http: int, agent: str, action: str, **fields: str) -> int:
+    body = json.dumps({"pin": PINS[agent], **fields}).encode()
     request = urllib.request.Request(
         f"http://127.0.0.1:{http}/agents/{agent}/{action}", body, method="POST",
         headers={"Content-Type": "application/json"},

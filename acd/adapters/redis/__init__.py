@@ -1,0 +1,1 @@
+"""Redis: the durable event log (a Stream)."""
