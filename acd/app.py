@@ -14,8 +14,9 @@ from typing import Any
 
 from aiohttp import web
 
+from acd.adapters.agi.hold import HoldAnnouncements
 from acd.adapters.agi.ivr_calls import IvrCalls
-from acd.adapters.agi.server import AgiServer
+from acd.adapters.agi.server import AgiChannel, AgiServer
 from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
 from acd.adapters.redis.event_log import RedisEventLog
@@ -29,6 +30,7 @@ from acd.ivr.steps import IvrEnded
 from acd.journal import Journal
 from acd.records import BadRecord, Record, decode
 from acd.routing_live import LiveRouting
+from acd.routing_view import RoutingView
 from acd.runtime import Runtime
 
 log = logging.getLogger("acd.app")
@@ -64,7 +66,7 @@ def http_app(
     calls: IvrCalls,
     *,
     agents: AgentDesk | None = None,
-    routing: LiveRouting | None = None,
+    routing: RoutingView | None = None,
     journal: Journal | None = None,
 ) -> web.Application:
     async def health(_: web.Request) -> web.Response:
@@ -134,17 +136,25 @@ async def serve(settings: Settings) -> None:
         on_end=runtime.submit,
     )
     now = clock(settings.clock_start)
+    seconds = lambda: now().timestamp()  # noqa: E731
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
     journal = Journal(event_log)
-    routing, desk = _routing(settings, ami, lambda: now().timestamp(), runtime.submit, journal)
+    routing, desk = _routing(settings, ami, seconds, runtime.submit, journal)
+    view = RoutingView(routing, seconds) if routing is not None else None
     if routing is not None:
         for record in await _read_log(event_log, settings):
             routing.replay(record)
         routing.went_live()
         handlers.append(routing.apply)
-    agi = AgiServer(calls.handle, settings.agi_host, settings.agi_port)
+    hold = HoldAnnouncements(view.place if view else lambda _: None)
+    scripts = {"ivr": calls.handle, "hold": hold.handle}
+
+    async def agi_request(channel: AgiChannel) -> None:
+        await scripts.get(channel.script, calls.handle)(channel)
+
+    agi = AgiServer(agi_request, settings.agi_host, settings.agi_port)
     await agi.start()
-    http = http_app(status, ami, flows, calls, agents=desk, routing=routing, journal=journal)
+    http = http_app(status, ami, flows, calls, agents=desk, routing=view, journal=journal)
     runner = web.AppRunner(http, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)

@@ -27,6 +27,7 @@ class Journal:
         self._log = event_log
         self._pending: list[str | Effect] = []
         self._writing = False
+        self._unwritten = 0  # records the writer holds until the log takes them
         self._wakeup = asyncio.Event()
         self._backoff_max = backoff_max
         self.down_since: float | None = None
@@ -46,7 +47,7 @@ class Journal:
 
     @property
     def backlog(self) -> int:
-        return sum(isinstance(item, str) for item in self._pending)
+        return self._unwritten + sum(isinstance(item, str) for item in self._pending)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -61,11 +62,12 @@ class Journal:
             self._wakeup.clear()
             while self._pending:
                 batch, self._pending = self._pending, []
-                self._writing = True
+                entries = [item for item in batch if isinstance(item, str)]
+                self._writing, self._unwritten = True, len(entries)
                 try:
-                    await self._write([item for item in batch if isinstance(item, str)])
+                    await self._write(entries)
                 finally:
-                    self._writing = False
+                    self._writing, self._unwritten = False, 0
                 for item in batch:
                     if not isinstance(item, str):
                         _run(item)

@@ -19,9 +19,11 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from acd.adapters.ami import channels
 from acd.adapters.ami import events as ev
 from acd.adapters.ami.client import AmiClient, AmiError
 from acd.core import messages as m
+from acd.core.pace import Pace
 from acd.core.policy import Policy
 from acd.core.router import Router
 from acd.ivr import steps as s
@@ -79,31 +81,9 @@ class LiveRouting:
         self._replaying = False
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.pace = Pace()
         self.decisions: OrderedDict[str, list[m.Decision]] = OrderedDict()
         """The decisions of the latest calls (older ones: ``acd calls explain`` replays the log)."""
-
-    def summary(self) -> dict[str, object]:
-        """Calls waiting and each agent's state, for ``/health`` (the wallboard comes later)."""
-        agents = self.router.agents.values()
-        return {
-            "waiting": len(self.router.waiting()),
-            "agents": {a.id: f"{a.state.value} {a.reason}".strip() for a in agents},
-        }
-
-    def explain(self, call: str) -> dict[str, object] | None:
-        """The decisions on a recent call, and every agent's verdict if it waits now."""
-        waiting = self.router.calls.get(call)
-        if call not in self.decisions and waiting is None:
-            return None
-        return {
-            "call": call,
-            "state": "waiting" if waiting and waiting.agent is None else
-                     "ringing" if waiting and not waiting.talking else
-                     "talking" if waiting else "gone",
-            "decisions": [dataclasses.asdict(d) for d in self.decisions.get(call, [])],
-            "waiting_verdicts": [dataclasses.asdict(v) for v in self.router.verdicts(call)]
-            if waiting and waiting.agent is None else [],
-        }  # fmt: skip
 
     def apply(self, event: object) -> None:
         """One event from the runtime; anything not about routing is ignored."""
@@ -144,6 +124,7 @@ class LiveRouting:
     def replay(self, record: Record) -> None:
         """One record from the log, before going live: state changes, nothing is sent."""
         self._replaying = True
+        self.router.explain = False  # every agent's verdict on every offer: 5x slower
         try:
             self._last = max(self._last, record.at)
             match record:
@@ -161,6 +142,7 @@ class LiveRouting:
                     self._handle(record)
         finally:
             self._replaying = False
+            self.router.explain = True
 
     def went_live(self) -> None:
         """The replay is over: start the timers."""
@@ -181,10 +163,11 @@ class LiveRouting:
         if len(self._gone) > KEEP_GONE:
             self._gone.popitem(last=False)
         call = self.router.calls.get(call_id)
-        if call is not None and not call.talking:
+        if call is None:  # its agent hung up first, or it left for its fallback
+            return
+        if not call.talking:
             log.info("call %s abandoned after waiting %.1f s", call.id, now - call.arrived)
-        talking = call is not None and call.talking
-        self._handle((m.CallEnded if talking else m.CallAbandoned)(now, call_id))
+        self._handle((m.CallEnded if call.talking else m.CallAbandoned)(now, call_id))
 
     def _forget(self, call: str) -> None:
         self._channels.pop(call, None)
@@ -195,7 +178,10 @@ class LiveRouting:
 
     def _handle(self, event: m.Event) -> None:
         self._record(event)
-        for command in self.router.handle(event):
+        commands = self.router.handle(event)
+        if isinstance(event, m.Answered) and (call := self.router.calls.get(event.call)):
+            self.pace.answered(call.kind.name, event.at)
+        for command in commands:
             match command:
                 case m.Offer():
                     self.decisions.setdefault(command.call, []).append(command.decision)
@@ -226,13 +212,13 @@ class LiveRouting:
         self._legs[leg] = Leg(offer.call, offer.agent, now)
         self._record(Rang(now, offer.call, offer.agent, leg))
         after = self._surveys.get(offer.call)
-        then = f",F(acd-ivr^{after}^1)" if after else ""
+        then = f"acd-ivr^{after}^1" if after else "acd-bye^s^1"  # after the agent hangs up
         timeout = int(self.router.policy.ring_timeout * 1000)
         log.info("call %s: ringing agent %s (%s, waited %.1f s)", offer.call, offer.agent,
                  offer.decision.trigger, offer.decision.waited)  # fmt: skip
         self._send({
             "Action": "Originate", "Channel": f"PJSIP/{offer.agent}", "ChannelId": leg,
-            "Timeout": str(timeout), "Application": "Bridge", "Data": f"{channel}{then}",
+            "Timeout": str(timeout), "Application": "Bridge", "Data": f"{channel},F({then})",
             "CallerID": f"acd <{offer.call}>", "Async": "true",
         })  # fmt: skip
 
@@ -250,14 +236,11 @@ class LiveRouting:
     async def _snapshot(self) -> None:
         asked = self._now()
         try:
-            reply = await self._ami.send_action(
-                {"Action": "CoreShowChannels"}, collect=True, timeout=30
-            )
+            up = await channels.channels_up(self._ami)
         except (AmiError, TimeoutError) as exc:
             log.error("could not list Asterisk's channels to reconcile: %s", exc or "timeout")
             return
-        channels = (Channel.from_fields(e.fields) for e in reply.events)
-        self._submit(Snapshot(asked, {c.uniqueid: c for c in channels if c.uniqueid}))
+        self._submit(Snapshot(asked, up))
 
     def _reconcile(self, now: float, snapshot: Snapshot) -> None:
         up = {k: v for k, v in snapshot.up.items() if k not in self._gone}
@@ -278,16 +261,13 @@ class LiveRouting:
                  len(up), len(repairs.events), len(repairs.strangers))  # fmt: skip
 
     async def _ask_caller(self, channel: Channel) -> None:
-        found: dict[str, str] = {}
-        for name in CALLER_VARS:
-            action = {"Action": "Getvar", "Channel": channel.name, "Variable": f"ACD_{name}"}
-            try:
-                reply = await self._ami.send_action(action)
-            except (AmiError, TimeoutError) as exc:
-                log.error("could not read %s of a waiting caller: %s", name, exc or "timeout")
-                return
-            found[name] = reply.fields.get("Value", "")
-        self._submit(Stranger(channel, found))
+        names = [f"ACD_{name}" for name in CALLER_VARS]
+        try:
+            found = await channels.variables(self._ami, channel.name, names)
+        except (AmiError, TimeoutError) as exc:
+            log.error("could not read a waiting caller's variables: %s", exc or "timeout")
+            return
+        self._submit(Stranger(channel, {name[4:]: value for name, value in found.items()}))
 
     def _adopt(self, now: float, stranger: Stranger) -> None:
         channel, found = stranger.channel, stranger.variables

@@ -42,6 +42,9 @@ class CallTypeSpec(BaseModel):
     fallback: str | None = None
     """At ``max_wait_s``: another call type (the caller keeps their place) or ``flow.node``."""
     wrap_up_s: float = Field(0.0, ge=0, le=3600)
+    announce_every_s: float = Field(30.0, ge=0, le=3600)
+    """Seconds of music between telling a waiting caller their place in line and the
+    expected wait (0: music only)."""
 
 
 class RoutingPolicy(BaseModel):
@@ -72,6 +75,7 @@ class RoutingPolicy(BaseModel):
                 spec.max_wait_s,
                 spec.fallback,
                 spec.wrap_up_s,
+                spec.announce_every_s,
             )
             for name, spec in self.call_types.items()
         }

@@ -27,13 +27,12 @@ import asyncio
 import datetime
 import itertools
 import json
-import os
 import platform
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
+from machine import machine
 from rig.session import Rig
 
 from acd.adapters.agi.server import AgiChannel, AgiServer
@@ -192,15 +191,6 @@ async def run(rig: Rig, fastagi_count: int, asyncagi_count: int, warmup: int) ->
     }
 
 
-def cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown cpu"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fastagi", type=int, default=2000, help="FastAGI commands to time")
@@ -237,7 +227,7 @@ def main() -> None:
                 "met": met,
                 "asterisk": version,
                 "python": platform.python_version(),
-                "machine": f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}",
+                "machine": machine(),
             }
         )
     )

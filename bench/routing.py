@@ -27,7 +27,8 @@ import platform
 import random
 import statistics
 import time
-from pathlib import Path
+
+from machine import machine
 
 from acd.core import messages as m
 from acd.core import policy as core
@@ -120,13 +121,6 @@ def throughput(calls: int) -> dict[str, float]:
             "calls_per_s": round(result.calls / seconds)}  # fmt: skip
 
 
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=2000)
@@ -157,7 +151,7 @@ def main() -> None:
         "goal": {"decision_p99_us": 50, "simulator_s_per_million_calls": 60},
         "met": met,
         "python": platform.python_version(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}",
+        "machine": machine(),
     }))  # fmt: skip
 
 

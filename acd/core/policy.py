@@ -64,6 +64,8 @@ class CallType:
     """Where a call goes at ``max_wait``: an IVR node (``flow.node``) or another call type."""
     wrap_up: float = 0.0
     """Seconds of after-call work before the agent is offered the next call."""
+    announce_every: float = 30.0
+    """Seconds of music between telling a waiting caller their place and wait (0: never)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -300,6 +300,22 @@ class Router:
         call = self.calls.get(call_id)
         return () if call is None else tuple(self._verdicts(call))
 
+    def position(self, call_id: str) -> int | None:
+        """A waiting call's place in its call type's line (1: next); None if not waiting.
+
+        Counts the waiting calls of the same type an agent would take first (higher
+        priority, then longer wait): one pass over the waiting calls, for announcements."""
+        call = self.calls.get(call_id)
+        if call is None or call.agent is not None or call.talking:
+            return None
+        key, kind = (call.order, call.arrived, call.seq), call.kind
+        ahead = sum(
+            1 for other in self.calls.values()
+            if other.kind is kind and other.agent is None and not other.talking
+            and (other.order, other.arrived, other.seq) < key
+        )  # fmt: skip
+        return ahead + 1
+
     def waiting(self) -> list[Call]:
         """Calls waiting for an agent (not ringing, not talking)."""
         return [c for c in self.calls.values() if c.agent is None]

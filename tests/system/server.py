@@ -30,7 +30,9 @@ class AcdServer:
     Its clock starts at ``clock`` and keeps running across restarts, as a real one would.
     """
 
-    def __init__(self, rig: Rig, flows: Path, clock: str, log_file: Path) -> None:
+    def __init__(
+        self, rig: Rig, flows: Path, clock: str, log_file: Path, routing: Path | None = None
+    ) -> None:
         self.http_port = free_port()
         self.log_file = log_file
         self._began = time.monotonic()
@@ -41,7 +43,7 @@ class AcdServer:
             "ACD_HTTP_PORT": str(self.http_port),
             "ACD_FLOWS_DIR": str(flows),
             "ACD_FLOWS_POLL": "0.2",
-            "ACD_ROUTING": str(REPO / "routing.yaml"),
+            "ACD_ROUTING": str(routing or REPO / "routing.yaml"),
             "ACD_DIRECTORY": str(REPO / "samples" / "customers.json"),
             "ACD_SITE": f"test-{uuid.uuid4().hex[:12]}",
         }
@@ -53,6 +55,11 @@ class AcdServer:
         with self.log_file.open("a") as log:
             self._process = subprocess.Popen([ACD, "run"], env=env, stderr=log)
         health(self.http_port, wait=True)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``acd ARGS`` with this server's settings (its event log among them)."""
+        return subprocess.run([ACD, *args], env=self._env, capture_output=True, text=True,
+                              timeout=60, check=False)  # fmt: skip
 
     def kill(self) -> None:
         """``kill -9``: no clean-up of any kind."""
@@ -74,10 +81,12 @@ class AcdServer:
 
 
 @contextmanager
-def acd_running(rig: Rig, flows: Path, clock: str, log_file: Path) -> Iterator[int]:
+def acd_running(
+    rig: Rig, flows: Path, clock: str, log_file: Path, routing: Path | None = None
+) -> Iterator[int]:
     """``acd run`` on the rig with ``flows`` and its clock at ``clock``; yields the HTTP port."""
     log_file.write_text("")
-    server = AcdServer(rig, flows, clock, log_file)
+    server = AcdServer(rig, flows, clock, log_file, routing)
     server.start()
     try:
         yield server.http_port

@@ -48,8 +48,14 @@ async def playing(
 
 
 async def on_hold(events: EventLog, channel: str) -> None:
+    """The caller entered ``acd-hold``: acd's announcement on hold began (or the music)."""
     await events.wait_for(
-        AmiEvent, lambda e: e.name == "MusicOnHoldStart" and e.get("Channel") == channel
+        AmiEvent,
+        lambda e: e.get("Channel") == channel
+        and (
+            e.name == "MusicOnHoldStart"
+            or e.get("Command").startswith('SET VARIABLE "ACD_ANNOUNCE_EVERY"')
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from rig.sipcaller import SipCaller
 from acd.adapters.ami.events import AmiEvent
 from tests.ami_helpers import EventLog, running_client
 from tests.system.phones import add_agent_phone
-from tests.system.server import acd_running, health
+from tests.system.server import REPO, acd_running, health
 from tests.system.test_ivr_live import OPEN, playing, sample_flows, sip_uri
 
 PINS = {"2001": "9001", "2002": "9002"}
@@ -41,8 +41,18 @@ async def wait_incoming(phones: SipCaller, agent: str, timeout: float = 10) -> i
 
 async def call_support(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int, str]:
     """Dial the hotline and choose English, then technical support; the call and channel."""
+    known = {e.get("Channel") for e in log.events if e.name == "Newchannel"}
     call = caller.call(sip_uri(rig, "4008"))
-    channel = (await playing(log, "vm-press")).get("Channel")
+    caller.wait_state(call, "CONFIRMED", 10)  # Asterisk may play before pjsua saw the 200
+    greeting = await log.wait_for(
+        AmiEvent,
+        lambda e: (
+            e.name == "AGIExecStart"
+            and e.get("Command").startswith('STREAM FILE "vm-press"')
+            and e.get("Channel") not in known
+        ),
+    )
+    channel = greeting.get("Channel")
     caller.dtmf(call, "2")  # English
     await playing(log, "basic-pbx-ivr-main", channel)
     caller.dtmf(call, "2")  # technical support
@@ -101,3 +111,42 @@ async def test_an_unanswered_ring_requeues_the_call_and_an_abandon_is_recorded(
     assert missed == {"waiting": 1, "agents": {"2001": "logged_out", "2002": "not_ready missed"}}
     assert after["waiting"] == 0
     assert "abandoned after waiting" in (tmp_path / "acd.log").read_text()
+
+
+async def said(log: EventLog, channel: str, command: str, times: int = 1) -> None:
+    """Wait until acd has sent ``command`` to ``channel`` ``times`` times."""
+    end = time.monotonic() + 20
+    while sum(
+        e.name == "AGIExecStart" and e.get("Channel") == channel
+        and e.get("Command").startswith(command) for e in log.events
+    ) < times:  # fmt: skip
+        assert time.monotonic() < end, f"{channel} never got {command!r} {times} time(s)"
+        await asyncio.sleep(0.1)
+
+
+async def test_waiting_callers_hear_their_place_in_line_as_it_changes(
+    rig: Rig, tmp_path: Path
+) -> None:
+    routing = tmp_path / "routing.yaml"
+    text = (REPO / "routing.yaml").read_text()
+    routing.write_text(
+        text.replace("    max_wait_s: 600\n", "    max_wait_s: 600\n    announce_every_s: 3\n")
+    )
+    assert routing.read_text() != text
+    with (
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log", routing) as http,
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as caller,
+    ):
+        async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
+            first, first_channel = await call_support(caller, rig, log)
+            await said(log, first_channel, 'STREAM FILE "queue-youarenext"')
+            _, second_channel = await call_support(caller, rig, log)
+            await said(log, second_channel, 'STREAM FILE "queue-thereare"')
+            await said(log, second_channel, 'SAY NUMBER "2"')
+            await said(log, second_channel, 'STREAM FILE "queue-thankyou"')
+            await said(log, second_channel, 'SAY NUMBER "2"', times=2)  # 3 s of music later
+            caller.hangup(first)
+            await said(log, second_channel, 'STREAM FILE "queue-youarenext"')
+            assert health(http)["routing"]["waiting"] == 1
+    announced = [e.get("Command") for e in log.events if e.get("Channel") == second_channel]
+    assert not any("queue-holdtime" in c for c in announced)  # nobody answered yet: no estimate

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,18 @@ async def routing_becomes(http: int, wanted: dict[str, Any], timeout: float = 10
     while (seen := health(http)["routing"]) != wanted:
         assert time.monotonic() < end, f"routing is {seen}, not {wanted}"
         await asyncio.sleep(0.1)
+
+
+def uniqueid(log: EventLog, channel: str) -> str:
+    return next(e.get("Uniqueid") for e in log.events
+                if e.name == "Newchannel" and e.get("Channel") == channel)  # fmt: skip
+
+
+def call_routing(http: int, call: str) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{http}/calls/{call}/routing"
+    with urllib.request.urlopen(url, timeout=5) as reply:
+        body: dict[str, Any] = json.load(reply)
+        return body
 
 
 async def bridged(log: EventLog, channel: str) -> None:
@@ -115,6 +129,12 @@ async def _calls_survive_a_restart(acd: AcdServer, rig: Rig, phones: SipCaller) 
         leaving_channel = await callers.call_support()
         before = {"waiting": 2, "agents": {"2001": "not_ready break", "2002": "on_call"}}
         await routing_becomes(http, before)
+        why = call_routing(http, uniqueid(log, waiting_channel))
+        assert why["state"] == "waiting"
+        assert [(v["agent"], v["eligible"], v["why"]) for v in why["waiting_verdicts"]] == [
+            ("2001", False, "skills {'billing': 8, 'mandarin': 6} do not meet the requirement"),
+            ("2002", True, "eligible but on_call"),
+        ]
 
         acd.kill()
         await callers.hang_up(leaving_channel)  # a caller gives up while acd is down
@@ -136,3 +156,9 @@ async def _calls_survive_a_restart(acd: AcdServer, rig: Rig, phones: SipCaller) 
         )
         phones.hangup(talking)
         await callers.hang_up(waiting_channel)
+        told = acd.cli("calls", "explain", uniqueid(log, talking_channel))
+    assert told.returncode == 0, told.stderr
+    assert "arrived for tech" in told.stdout
+    assert "offered to 2002 (call waiting) after 0.0 s: step 0, needs tech>=3" in told.stdout
+    assert "answered by 2002" in told.stdout
+    assert told.stdout.rstrip().endswith("call ended")

@@ -1,0 +1,67 @@
+"""What HTTP and the hold announcements may read of live routing; nothing here changes it.
+
+Readers run on the same event loop as the runtime's writer task, between its events, so
+they see a consistent state without locks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from acd.routing_live import LiveRouting
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A waiting caller's place in line, the expected wait, and when to tell them again."""
+
+    position: int
+    wait: float | None
+    """Seconds, if the line moved lately (``acd/core/pace.py``)."""
+    every: float
+    """Seconds of music until the next announcement (0: none)."""
+
+
+class RoutingView:
+    def __init__(self, live: LiveRouting, clock: Callable[[], float]) -> None:
+        self._live, self._clock = live, clock
+
+    def summary(self) -> dict[str, object]:
+        """Calls waiting and each agent's state, for ``/health`` (the wallboard comes later)."""
+        router = self._live.router
+        return {
+            "waiting": len(router.waiting()),
+            "agents": {a.id: f"{a.state.value} {a.reason}".strip() for a in router.agents.values()},
+        }
+
+    def explain(self, call: str) -> dict[str, object] | None:
+        """The decisions on a recent call, and every agent's verdict if it waits now.
+
+        Decisions made live carry every agent's verdict; those rebuilt by the replay at
+        start-up do not (``acd calls explain`` replays them with verdicts)."""
+        router, decisions = self._live.router, self._live.decisions
+        current = router.calls.get(call)
+        if call not in decisions and current is None:
+            return None
+        waiting = current is not None and current.agent is None and not current.talking
+        state = ("gone" if current is None else "waiting" if waiting
+                 else "talking" if current.talking else "ringing")  # fmt: skip
+        return {
+            "call": call,
+            "state": state,
+            "decisions": [dataclasses.asdict(d) for d in decisions.get(call, [])],
+            "waiting_verdicts": [dataclasses.asdict(v) for v in router.verdicts(call)]
+            if waiting else [],
+        }  # fmt: skip
+
+    def place(self, call: str) -> Place | None:
+        """Where a waiting caller stands, for the announcement on hold; None if not waiting."""
+        router = self._live.router
+        position = router.position(call)
+        if position is None:
+            return None
+        kind = router.calls[call].kind
+        wait = self._live.pace.expected_wait(kind.name, position, self._clock())
+        return Place(position, wait, kind.announce_every)

@@ -1,0 +1,144 @@
+"""Live routing against a scripted AMI peer: rings only once the offer is logged, and a
+fresh instance rebuilds the same state from the log."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from acd.adapters.ami.client import AmiClient
+from acd.adapters.ami.translate import to_event
+from acd.core import messages as m
+from acd.core.policy import AgentProfile, Policy
+from acd.event_log import MemoryEventLog
+from acd.ivr import steps as s
+from acd.journal import Journal
+from acd.records import Rang, Waiting, decode
+from acd.routing_live import AgentRequest, LiveRouting
+from acd.routing_view import RoutingView
+from tests.component.ami_peer import AmiPeer
+from tests.unit.test_router import kind, req
+
+SECRET = "s3cret"
+POLICY = Policy(
+    {"tech": kind("tech", (0.0, req(tech=3)))},
+    {"a": AgentProfile("a", {"tech": 5}), "b": AgentProfile("b", {"billing": 5})},
+)
+
+
+class GatedLog(MemoryEventLog):
+    """The in-memory log, holding every append until ``gate`` is set (a slow Redis)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def append(self, entries: Sequence[str]) -> None:
+        await self.gate.wait()
+        await super().append(entries)
+
+
+@dataclass
+class Live:
+    routing: LiveRouting
+    view: RoutingView
+    peer: AmiPeer
+    log: MemoryEventLog
+
+
+@contextlib.asynccontextmanager
+async def live_routing(log: MemoryEventLog) -> AsyncIterator[Live]:
+    peer = AmiPeer(SECRET)
+    await peer.start()
+    ami = AmiClient(host="127.0.0.1", port=peer.port, username="acd", secret=SECRET,
+                    on_event=lambda _: None)  # fmt: skip
+    journal = Journal(log)
+    tasks = [asyncio.create_task(ami.run()), asyncio.create_task(journal.run())]
+    await asyncio.wait_for(ami.connected.wait(), 5)
+    ticks = iter(range(1000, 10**6))
+    clock = lambda: float(next(ticks))  # noqa: E731
+    routing = LiveRouting(POLICY, ami, clock, lambda _: None, journal)
+    try:
+        yield Live(routing, RoutingView(routing, clock), peer, log)
+    finally:
+        await ami.close()
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await peer.stop()
+
+
+def queued(call: str) -> s.IvrEnded:
+    finish = s.Finish(s.Queued("tech", {}, 0, "en", survey="hotline.survey"), {}, ("h.menu",))
+    return s.IvrEnded(call, "hotline", "v1", finish, channel=f"PJSIP/trunk-{call}")
+
+
+def without_verdicts(seen: tuple[Any, ...]) -> tuple[Any, ...]:
+    summary, *calls = seen
+    return summary, *(
+        {**call, "decisions": [{**d, "verdicts": ()} for d in call["decisions"]]} for call in calls
+    )
+
+
+def agent_ready(routing: LiveRouting, agent: str) -> None:
+    routing.apply(AgentRequest(m.LoggedIn(0.0, agent)))
+    routing.apply(AgentRequest(m.SetReady(0.0, agent)))
+
+
+async def test_the_agent_is_rung_only_once_the_offer_is_in_the_event_log() -> None:
+    log = GatedLog()
+    async with live_routing(log) as live:
+        agent_ready(live.routing, "a")
+        live.routing.apply(queued("c1"))
+        await asyncio.sleep(0.2)
+        held = [a["Action"] for a in live.peer.actions]
+        log.gate.set()
+        originate = await live.peer.wait_action("Originate")
+    assert "Originate" not in held
+    records = [decode(entry) for entry in log.entries]
+    assert [type(r).__name__ for r in records] == [
+        "LoggedIn", "SetReady", "Waiting", "CallArrived", "Rang",
+    ]  # fmt: skip
+    rang = records[-1]
+    assert isinstance(rang, Rang)
+    assert originate["ChannelId"] == rang.leg
+    assert originate["Channel"] == "PJSIP/a"
+    assert originate["Data"] == "PJSIP/trunk-c1,F(acd-ivr^hotline.survey^1)"
+
+
+async def test_a_fresh_instance_rebuilds_calls_agents_and_legs_from_the_log() -> None:
+    log = MemoryEventLog()
+    async with live_routing(log) as live:
+        agent_ready(live.routing, "a")
+        agent_ready(live.routing, "b")
+        live.routing.apply(AgentRequest(m.SetNotReady(0.0, "b", "break")))
+        live.routing.apply(queued("c1"))  # rings a
+        await live.peer.wait_action("Originate")
+        leg = next(r for r in map(decode, log.entries) if isinstance(r, Rang)).leg
+        answered = {"Event": "OriginateResponse", "Uniqueid": leg, "Response": "Success"}
+        live.routing.apply(to_event(answered))
+        live.routing.apply(queued("c2"))  # waits: a is talking, b has no tech
+        before = (live.view.summary(), live.view.explain("c1"), live.view.explain("c2"))
+        await asyncio.sleep(0.1)
+    async with live_routing(MemoryEventLog()) as fresh:
+        for record in map(decode, log.entries):
+            fresh.routing.replay(record)
+        fresh.routing.went_live()
+        after = (fresh.view.summary(), fresh.view.explain("c1"), fresh.view.explain("c2"))
+        await asyncio.sleep(0.1)
+        sent = [a["Action"] for a in fresh.peer.actions]
+    assert before[0] == {"waiting": 1, "agents": {"a": "on_call", "b": "not_ready break"}}
+    c1: Any = before[1]
+    assert len(c1["decisions"][0]["verdicts"]) == 2  # live: every agent's verdict
+    assert after == without_verdicts(before)  # a replay decides again, quickly: no verdicts
+    assert "Originate" not in sent  # a replay changes state and sends nothing
+    hung_up = {"Event": "Hangup", "Uniqueid": leg, "Channel": "PJSIP/a-1"}
+    fresh.routing.apply(to_event(hung_up))  # the rebuilt leg is known: the call ends,
+    summary = fresh.view.summary()  # and with no wrap-up time a takes the next call
+    assert summary == {"waiting": 0, "agents": {"a": "ringing", "b": "not_ready break"}}
+    assert isinstance(decode(log.entries[0]), m.LoggedIn)
+    assert any(isinstance(decode(e), Waiting) for e in log.entries)
