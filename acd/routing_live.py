@@ -92,8 +92,10 @@ class LiveRouting:
             case s.IvrEnded(finish=s.Finish(outcome=s.Queued() as queued)):
                 waiting = Waiting(now, event.call_id, event.channel, queued.survey or "")
                 priority = queued.priority or None  # 0: the call type's own
-                self._arrive(waiting, m.CallArrived(now, event.call_id, queued.call_type,
-                                                    dict(queued.skills), priority))  # fmt: skip
+                arrived = m.CallArrived(now, event.call_id, queued.call_type, dict(queued.skills),
+                                        priority, max_wait=queued.max_wait,
+                                        fallback=queued.on_max_wait)  # fmt: skip
+                self._arrive(waiting, arrived)
             case ev.OriginateResponse() if event.uniqueid in self._legs:
                 leg = self._legs[event.uniqueid]
                 if event.response == "Success":
@@ -227,6 +229,9 @@ class LiveRouting:
         if channel is None:
             return
         to = overflow.to or "acd-unavailable"
+        log.info(
+            "call %s waited its longest, %.1f s: sent to %s", overflow.call, overflow.waited, to
+        )
         exten, context = (to, "acd-ivr") if "." in to else ("s", "acd-unavailable")
         self._send({"Action": "Redirect", "Channel": channel, "Context": context,
                     "Exten": exten, "Priority": "1"})  # fmt: skip

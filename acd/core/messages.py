@@ -19,6 +19,10 @@ class CallArrived:
     """None: the call type's priority."""
     arrived: float | None = None
     """When the caller started waiting, if earlier (a callback keeps its place)."""
+    max_wait: float | None = None
+    """This call's own maximum wait (the IVR's queue node); None: the call type's."""
+    fallback: str | None = None
+    """Where this call goes after its maximum wait; None: the call type's fallback."""
 
 
 @dataclass(frozen=True, slots=True)

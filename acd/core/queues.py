@@ -28,6 +28,8 @@ class Call:
     """Agents who let this call ring out, with their ``readied`` count then: the mark holds
     until the agent chooses ready again, so a call is neither re-rung in a loop nor stranded."""
 
+    fallback: str | None = None
+    """Where the call goes at ``limit``, if not its call type's fallback (from the IVR)."""
     limit: float | None = None
     """When the call leaves for its fallback: ``max_wait`` counts from entering this call
     type, so a call that fell back keeps its place but not a spent wait (a cycle of

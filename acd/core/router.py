@@ -88,8 +88,10 @@ class Router:
             call.step += 1
         for index in range(call.step + 1, len(kind.steps)):
             self._timer(arrived + kind.steps[index].after, STEP, call, index)
-        if kind.max_wait is not None:
-            call.limit = e.at + kind.max_wait
+        call.fallback = e.fallback
+        max_wait = kind.max_wait if e.max_wait is None else e.max_wait
+        if max_wait is not None:
+            call.limit = e.at + max_wait
             self._timer(call.limit, MAX_WAIT, call, 0)
         self._queue(call, e.at)
 
@@ -179,7 +181,7 @@ class Router:
     def _overflow(self, call: Call, at: float) -> None:
         self.calls.pop(call.id, None)
         call.token += 1
-        to = call.kind.fallback
+        to = call.fallback or call.kind.fallback
         if to is not None and to in self.policy.call_types:
             kind = self.policy.call_types[to]
             self._arrived(m.CallArrived(at, call.id, kind.name, arrived=call.arrived))

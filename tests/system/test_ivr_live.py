@@ -51,10 +51,12 @@ async def on_hold(events: EventLog, channel: str) -> None:
     """The caller entered ``acd-hold``: acd's announcement on hold began (or the music)."""
     await events.wait_for(
         AmiEvent,
-        lambda e: e.get("Channel") == channel
-        and (
-            e.name == "MusicOnHoldStart"
-            or e.get("Command").startswith('SET VARIABLE "ACD_ANNOUNCE_EVERY"')
+        lambda e: (
+            e.get("Channel") == channel
+            and (
+                e.name == "MusicOnHoldStart"
+                or e.get("Command").startswith('SET VARIABLE "ACD_ANNOUNCE_EVERY"')
+            )
         ),
     )
 

@@ -129,9 +129,7 @@ async def test_waiting_callers_hear_their_place_in_line_as_it_changes(
 ) -> None:
     routing = tmp_path / "routing.yaml"
     text = (REPO / "routing.yaml").read_text()
-    routing.write_text(
-        text.replace("    max_wait_s: 600\n", "    max_wait_s: 600\n    announce_every_s: 3\n")
-    )
+    routing.write_text(text.replace("announce_every_s: 30 ", "announce_every_s: 3 "))  # tech
     assert routing.read_text() != text
     with (
         acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log", routing) as http,
@@ -150,3 +148,27 @@ async def test_waiting_callers_hear_their_place_in_line_as_it_changes(
             assert health(http)["routing"]["waiting"] == 1
     announced = [e.get("Command") for e in log.events if e.get("Channel") == second_channel]
     assert not any("queue-holdtime" in c for c in announced)  # nobody answered yet: no estimate
+
+
+async def test_a_caller_waiting_past_the_queues_max_wait_is_offered_a_callback(
+    rig: Rig, tmp_path: Path
+) -> None:
+    flows = sample_flows(tmp_path)
+    hotline = flows / "hotline.yaml"
+    text = hotline.read_text()
+    hotline.write_text(text.replace("    max_wait: 600\n", "    max_wait: 4\n"))  # tech_queue
+    assert hotline.read_text() != text
+    with (
+        acd_running(rig, flows, OPEN, tmp_path / "acd.log") as http,
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as caller,
+    ):
+        async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
+            call, channel = await call_support(caller, rig, log)  # nobody is logged in
+            await playing(log, "vm-tocallback", channel, timeout=15)  # hotline.offer_callback
+            waiting = health(http)["routing"]["waiting"]
+            caller.hangup(call)
+    assert waiting == 0
+    assert (
+        "waited its longest, 4.0 s: sent to hotline.offer_callback"
+        in (tmp_path / "acd.log").read_text()
+    )

@@ -226,6 +226,27 @@ def test_max_wait_to_another_call_type_keeps_the_callers_place() -> None:
     assert the_offer(out).decision.waited == 40.0
 
 
+def test_the_ivrs_own_max_wait_and_fallback_override_the_call_types() -> None:
+    r = router({}, kind("sales", max_wait=300.0, fallback="general"))
+    r.handle(m.CallArrived(0.0, "c1", "sales", max_wait=20.0, fallback="hotline.offer_callback"))
+    assert r.next_deadline == 20.0
+    assert r.handle(m.Tick(20.0)) == [m.Overflow("c1", "hotline.offer_callback", 20.0)]
+
+
+def test_an_ivr_fallback_alone_applies_at_the_call_types_max_wait() -> None:
+    r = router({}, kind("sales", max_wait=30.0))
+    r.handle(m.CallArrived(0.0, "c1", "sales", fallback="hotline.offer_callback"))
+    assert r.handle(m.Tick(30.0)) == [m.Overflow("c1", "hotline.offer_callback", 30.0)]
+
+
+def test_an_ivr_max_wait_alone_sends_the_call_to_the_call_types_fallback() -> None:
+    general = kind("general")
+    r = router({}, kind("sales", fallback="general"), general)
+    r.handle(m.CallArrived(0.0, "c1", "sales", max_wait=15.0))
+    assert r.handle(m.Tick(15.0)) == [] and r.calls["c1"].kind.name == "general"
+    assert r.calls["c1"].arrived == 0.0 and r.next_deadline is None  # general has no max wait
+
+
 def test_a_cycle_of_fallbacks_moves_once_per_max_wait_and_never_spins() -> None:
     """Regression: max wait counted from the first arrival, so a -> b -> a looped for ever."""
     a = kind("a", (0.0, req(a=1)), max_wait=30.0, fallback="b")
