@@ -59,7 +59,29 @@ async def call_support(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int,
     return call, channel
 
 
-async def test_a_caller_choosing_support_is_bridged_to_the_support_agent(
+async def call_billing(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int, str]:
+    """Dial the hotline, choose Mandarin, then billing, and verify account 100200 + PIN."""
+    known = {e.get("Channel") for e in log.events if e.name == "Newchannel"}
+    call = caller.call(sip_uri(rig, "4008"))
+    caller.wait_state(call, "CONFIRMED", 10)
+    greeting = await log.wait_for(
+        AmiEvent,
+        lambda e: (
+            e.name == "AGIExecStart"
+            and e.get("Command").startswith('STREAM FILE "vm-press"')
+            and e.get("Channel") not in known
+        ),
+    )
+    channel = greeting.get("Channel")
+    for digits, prompt in (("1", "basic-pbx-ivr-main"), ("1", "agent-user"),
+                           ("100200#", "agent-pass"), ("4321#", None)):  # fmt: skip
+        caller.dtmf(call, digits)
+        if prompt:
+            await playing(log, prompt, channel)
+    return call, channel
+
+
+async def test_callers_choosing_support_and_billing_reach_the_agent_with_those_skills(
     rig: Rig, tmp_path: Path
 ) -> None:
     with (
@@ -78,11 +100,20 @@ async def test_a_caller_choosing_support_is_bridged_to_the_support_agent(
             await log.wait_for(
                 AmiEvent, lambda e: e.name == "BridgeEnter" and e.get("Channel") == channel
             )
+            assert "2001" not in caller.incoming  # billing only: not rung for support
+            caller.hangup(call)
+            call, channel = await call_billing(caller, rig, log)
+            leg = await wait_incoming(caller, "2001")
+            caller.wait_state(leg, "CONFIRMED", 10)
+            await log.wait_for(
+                AmiEvent, lambda e: e.name == "BridgeEnter" and e.get("Channel") == channel
+            )
             caller.hangup(call)
             await asyncio.sleep(0.5)
-    assert "2001" not in caller.incoming
+    assert len(caller.incoming["2002"]) == 1 and len(caller.incoming["2001"]) == 1
     text = (tmp_path / "acd.log").read_text()
     assert "ringing agent 2002 (call waiting" in text
+    assert "ringing agent 2001 (call waiting" in text
 
 
 async def test_an_unanswered_ring_requeues_the_call_and_an_abandon_is_recorded(
