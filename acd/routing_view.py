@@ -17,7 +17,8 @@ from acd.routing_live import LiveRouting
 class Place:
     """A waiting caller's place in line, the expected wait, and when to tell them again."""
 
-    position: int
+    position: int | None
+    """1: next; None: not in line now (the agent's phone is ringing)."""
     wait: float | None
     """Seconds, if the line moved lately (``acd/core/pace.py``)."""
     every: float
@@ -57,11 +58,18 @@ class RoutingView:
         }  # fmt: skip
 
     def place(self, call: str) -> Place | None:
-        """Where a waiting caller stands, for the announcement on hold; None if not waiting."""
+        """Where a caller on hold stands, for the announcement; None if routing has no such
+        call. A call whose agent's phone rings has no position (nothing to say) but keeps
+        its interval, in case the agent does not answer."""
         router = self._live.router
-        position = router.position(call)
-        if position is None:
+        current = router.calls.get(call)
+        if current is None:
             return None
-        kind = router.calls[call].kind
-        wait = self._live.pace.expected_wait(kind.name, position, self._clock())
-        return Place(position, wait, kind.announce_every)
+        position = router.position(call)
+        now = self._clock()
+        wait = (
+            None
+            if position is None
+            else self._live.pace.expected_wait(current.kind.name, position, now)
+        )
+        return Place(position, wait, current.kind.announce_every)

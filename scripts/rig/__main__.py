@@ -44,6 +44,12 @@ acd is running (Ctrl-C stops acd, Asterisk and Redis).
                   try 1, 1, 100200#, 4321#; outside them you get the after-hours menu)
                   make call NUMBER=9000   (the line check prompt)
                   or any SIP phone: sip:4008@{sip}
+  agents:         agents.yaml (1001-1008; PINs 1111, 2222, ... 8888), e.g.
+                  curl -d '{{"pin": "1111"}}' http://127.0.0.1:{http_port}/agents/1001/login
+                  then .../agents/1001/ready (also not-ready, logout, wrap-up-done)
+  routing:        http://127.0.0.1:{http_port}/calls/CALL_ID/routing (a recent call), or any
+                  call from the event log: ACD_REDIS_URL={rig.redis.url} \\
+                  .venv/bin/acd calls explain CALL_ID
   IVR flows:      ivr_flows/*.yaml (edit and save: checked, then published live)
   Asterisk:       SIP udp {sip}, AMI 127.0.0.1:{rig.target.ports.ami}
                   (user acd, secret {rig.ami_secret}),

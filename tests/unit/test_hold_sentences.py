@@ -29,7 +29,11 @@ def caller_number(n: int) -> list[tuple[str, str]]:
 
 
 def minutes(n: int) -> list[tuple[str, str]]:
-    return [("STREAM FILE", "queue-holdtime"), ("SAY NUMBER", str(n)), ("STREAM FILE", "queue-minutes")]
+    return [
+        ("STREAM FILE", "queue-holdtime"),
+        ("SAY NUMBER", str(n)),
+        ("STREAM FILE", "queue-minutes"),
+    ]
 
 
 # sentences -------------------------------------------------------------------------------
@@ -70,10 +74,6 @@ def load(tmp_path: Path, call_type: str) -> tuple[RoutingPolicy | None, list[str
     return policy, [str(p).replace(f"{tmp_path}/", "") for p in found]
 
 
-def test_announce_every_is_thirty_seconds_when_the_policy_does_not_say() -> None:
-    assert RoutingPolicy(skills=[], call_types={}).model_fields["call_types"] is not None
-
-
 def test_a_call_type_announces_every_thirty_seconds_when_announce_every_s_is_not_given(
     tmp_path: Path,
 ) -> None:
@@ -101,6 +101,10 @@ def test_announce_every_s_is_rejected_with_its_place_when_negative(tmp_path: Pat
     policy, found = load(tmp_path, "announce_every_s: -5")
     assert policy is None
     assert found == [
-        "routing.yaml:4:23: call_types.tech.announce_every_s: "
+        "routing.yaml:4:5: call_types.tech.announce_every_s: "
         "Input should be greater than or equal to 0"
     ]
+
+
+def test_sentences_say_nothing_while_the_agents_phone_rings() -> None:
+    assert sentences(Place(None, 90.0, 30.0)) == []

@@ -7,14 +7,15 @@ with what to say and ``ACD_ANNOUNCE_EVERY``, the seconds of music until it asks 
 
 from __future__ import annotations
 
-import logging
+import asyncio
 import math
 from collections.abc import Callable
 
 from acd.adapters.agi.server import AgiChannel, AgiHangup
 from acd.routing_view import Place
 
-log = logging.getLogger("acd.hold")
+LATE = 0.2
+"""Seconds to look again for a call routing does not know yet, before music only."""
 
 
 class HoldAnnouncements:
@@ -23,10 +24,13 @@ class HoldAnnouncements:
 
     async def handle(self, channel: AgiChannel) -> None:
         place = self._place(channel.uniqueid)
+        if place is None:  # just queued? the runtime may not have taken the call in yet
+            await asyncio.sleep(LATE)
+            place = self._place(channel.uniqueid)
         every = 0 if place is None else round(place.every)
         try:
             await channel.send("SET VARIABLE", "ACD_ANNOUNCE_EVERY", str(every))
-            if place is not None and every:
+            if place is not None and place.position is not None and every:
                 for verb, argument in sentences(place):
                     await channel.send(verb, argument, "")
         except AgiHangup:
@@ -36,6 +40,8 @@ class HoldAnnouncements:
 def sentences(place: Place) -> list[tuple[str, str]]:
     """The AGI commands that say ``place``: "you are next" or "you are caller number N",
     then "the estimated hold time is [less than] M minute(s)" when known, then "thank you"."""
+    if place.position is None:
+        return []
     if place.position == 1:
         said = [("STREAM FILE", "queue-youarenext")]
     else:

@@ -133,6 +133,8 @@ class AgiServer:
             await self._handler(channel)
         except AgiHangup:
             pass
+        except asyncio.CancelledError:  # acd is stopping: end quietly (a cancelled task here
+            pass  # makes Python 3.11's stream callback log a spurious error)
         except Exception:
             log.exception("FastAGI call %s failed", channel.uniqueid)
         finally:
