@@ -13,15 +13,13 @@ import pytest
 
 from acd.adapters.agi.hold import HoldAnnouncements
 from acd.adapters.agi.server import AgiChannel, AgiServer
-from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.translate import to_event
 from acd.core.policy import AgentProfile, Policy
 from acd.event_log import MemoryEventLog
-from acd.journal import Journal
 from acd.routing_live import LiveRouting
 from acd.routing_view import Place, RoutingView
-from tests.component.ami_peer import AmiPeer
 from tests.component.test_routing_live import agent_ready, queued
+from tests.component.test_routing_live import live_routing as live
 from tests.unit.test_router import kind, req
 
 CALL = "17.1"
@@ -148,7 +146,6 @@ async def test_hold_stops_quietly_when_the_caller_hangs_up_midway(
 
 # the place, from live routing ------------------------------------------------------------
 
-SECRET = "s3cret"
 POLICY = Policy(
     {"tech": kind("tech", (0.0, req(tech=3)), announce_every=45.0)},
     {"a": AgentProfile("a", {"tech": 5})},
@@ -157,22 +154,8 @@ POLICY = Policy(
 
 @contextlib.asynccontextmanager
 async def live_routing(clock: Callable[[], float]) -> AsyncIterator[LiveRouting]:
-    peer = AmiPeer(SECRET)
-    await peer.start()
-    ami = AmiClient(host="127.0.0.1", port=peer.port, username="acd", secret=SECRET,
-                    on_event=lambda _: None)  # fmt: skip
-    journal = Journal(MemoryEventLog())
-    tasks = [asyncio.create_task(ami.run()), asyncio.create_task(journal.run())]
-    await asyncio.wait_for(ami.connected.wait(), 5)
-    try:
-        yield LiveRouting(POLICY, ami, clock, lambda _: None, journal)
-    finally:
-        await ami.close()
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await peer.stop()
+    async with live(MemoryEventLog(), POLICY, clock) as started:
+        yield started.routing
 
 
 async def test_place_gives_each_callers_position_and_no_wait_when_no_agent_answered_yet() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,11 @@ class Live:
 
 
 @contextlib.asynccontextmanager
-async def live_routing(log: MemoryEventLog) -> AsyncIterator[Live]:
+async def live_routing(
+    log: MemoryEventLog, policy: Policy = POLICY, clock: Callable[[], float] | None = None
+) -> AsyncIterator[Live]:
+    """Live routing on a scripted AMI peer, its journal over ``log``; by default its clock
+    ticks one second each time it is read."""
     peer = AmiPeer(SECRET)
     await peer.start()
     ami = AmiClient(host="127.0.0.1", port=peer.port, username="acd", secret=SECRET,
@@ -59,8 +63,8 @@ async def live_routing(log: MemoryEventLog) -> AsyncIterator[Live]:
     tasks = [asyncio.create_task(ami.run()), asyncio.create_task(journal.run())]
     await asyncio.wait_for(ami.connected.wait(), 5)
     ticks = iter(range(1000, 10**6))
-    clock = lambda: float(next(ticks))  # noqa: E731
-    routing = LiveRouting(POLICY, ami, clock, lambda _: None, journal)
+    clock = clock or (lambda: float(next(ticks)))
+    routing = LiveRouting(policy, ami, clock, lambda _: None, journal)
     try:
         yield Live(routing, RoutingView(routing, clock), peer, log)
     finally:
