@@ -19,7 +19,8 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from acd.adapters.ami import channels
+from acd import routing_recovery as recovery
+from acd.adapters.ami import actions, channels
 from acd.adapters.ami import events as ev
 from acd.adapters.ami.client import AmiClient, AmiError
 from acd.core import messages as m
@@ -29,7 +30,7 @@ from acd.core.router import Router
 from acd.ivr import steps as s
 from acd.journal import Journal
 from acd.records import Rang, Record, Waiting
-from acd.routing_recovery import Channel, Leg, reconcile
+from acd.routing_recovery import Channel, Leg, Snapshot, Stranger
 
 log = logging.getLogger("acd.routing")
 
@@ -43,22 +44,6 @@ class AgentRequest:
     """An agent (or supervisor) asks for a state: the router event, already checked."""
 
     event: m.Event
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The channels Asterisk had up when asked at ``asked`` (acd's clock)."""
-
-    asked: float
-    up: Mapping[str, Channel]
-
-
-@dataclass(frozen=True, slots=True)
-class Stranger:
-    """A caller waiting in the hold context whom acd does not know, with its IVR outcome."""
-
-    channel: Channel
-    variables: Mapping[str, str]
 
 
 class LiveRouting:
@@ -77,6 +62,7 @@ class LiveRouting:
         self._legs: dict[str, Leg] = {}  # agent leg uniqueid -> (call, agent, rung at)
         self._rings: Counter[str] = Counter()  # legs rung per call, for unique leg ids
         self._gone: OrderedDict[str, None] = OrderedDict()  # callers who hung up lately
+        self._phones: dict[str, str] = {}  # agent -> their phone's device state
         self._last = 0.0
         self._replaying = False
         self._timer: asyncio.TimerHandle | None = None
@@ -97,12 +83,7 @@ class LiveRouting:
                                         fallback=queued.on_max_wait)  # fmt: skip
                 self._arrive(waiting, arrived)
             case ev.OriginateResponse() if event.uniqueid in self._legs:
-                leg = self._legs[event.uniqueid]
-                if event.response == "Success":
-                    self._handle(m.Answered(now, leg.call, leg.agent))
-                else:
-                    self._legs.pop(event.uniqueid)
-                    self._handle(m.RingFailed(now, leg.call, leg.agent))
+                self._leg_answered(now, event.uniqueid, event.response == "Success")
             case ev.Hangup() if event.uniqueid in self._channels:
                 self._caller_gone(now, event.uniqueid)
             case ev.Hangup() if event.uniqueid in self._legs:
@@ -116,8 +97,10 @@ class LiveRouting:
                 self._reconcile(now, event)
             case Stranger():
                 self._adopt(now, event)
+            case ev.DeviceStateChange() if event.device.startswith("PJSIP/"):
+                self._phones_changed(now, {event.device[6:]: event.state})
             case AgentRequest():
-                self._handle(dataclasses.replace(event.event, at=now))
+                self._agent_request(dataclasses.replace(event.event, at=now))
             case m.Tick():
                 self._handle(m.Tick(now))
 
@@ -159,6 +142,20 @@ class LiveRouting:
         self._record(waiting)
         self._handle(arrived)
 
+    def _leg_answered(self, now: float, leg_id: str, answered: bool) -> None:
+        leg = self._legs[leg_id]
+        if answered:
+            self._handle(m.Answered(now, leg.call, leg.agent))
+        else:
+            self._legs.pop(leg_id)
+            self._handle(m.RingFailed(now, leg.call, leg.agent))
+
+    def _agent_request(self, request: m.Event) -> None:
+        if isinstance(request, m.SetReady) and self._phones.get(request.agent) in recovery.OFFLINE:
+            log.warning("agent %s asked to be ready with their phone offline", request.agent)
+            request = m.SetNotReady(request.at, request.agent, recovery.PHONE_OFFLINE)
+        self._handle(request)
+
     def _caller_gone(self, now: float, call_id: str) -> None:
         self._forget(call_id)
         self._gone[call_id] = None
@@ -193,7 +190,7 @@ class LiveRouting:
                 case m.CancelOffer():
                     for leg_id, leg in list(self._legs.items()):
                         if (leg.call, leg.agent) == (command.call, command.agent):
-                            self._send({"Action": "Hangup", "Channel": leg_id})
+                            self._send(actions.hang_up(leg_id))
                 case m.Overflow():
                     self._overflow(command)
                 case m.Refused() if not self._replaying:
@@ -213,28 +210,19 @@ class LiveRouting:
         now = offer.decision.at
         self._legs[leg] = Leg(offer.call, offer.agent, now)
         self._record(Rang(now, offer.call, offer.agent, leg))
-        after = self._surveys.get(offer.call)
-        then = f"acd-ivr^{after}^1" if after else "acd-bye^s^1"  # after the agent hangs up
-        timeout = int(self.router.policy.ring_timeout * 1000)
         log.info("call %s: ringing agent %s (%s, waited %.1f s)", offer.call, offer.agent,
                  offer.decision.trigger, offer.decision.waited)  # fmt: skip
-        self._send({
-            "Action": "Originate", "Channel": f"PJSIP/{offer.agent}", "ChannelId": leg,
-            "Timeout": str(timeout), "Application": "Bridge", "Data": f"{channel},F({then})",
-            "CallerID": f"acd <{offer.call}>", "Async": "true",
-        })  # fmt: skip
+        timeout, after = self.router.policy.ring_timeout, self._surveys.get(offer.call)
+        self._send(actions.ring(offer.agent, leg, channel, offer.call, timeout=timeout,
+                                after=after))  # fmt: skip
 
     def _overflow(self, overflow: m.Overflow) -> None:
         channel = self._channels.get(overflow.call)
         if channel is None:
             return
-        to = overflow.to or "acd-unavailable"
-        log.info(
-            "call %s waited its longest, %.1f s: sent to %s", overflow.call, overflow.waited, to
-        )
-        exten, context = (to, "acd-ivr") if "." in to else ("s", "acd-unavailable")
-        self._send({"Action": "Redirect", "Channel": channel, "Context": context,
-                    "Exten": exten, "Priority": "1"})  # fmt: skip
+        log.info("call %s waited its longest, %.1f s: sent to %s", overflow.call,
+                 overflow.waited, overflow.to or "the apology")  # fmt: skip
+        self._send(actions.redirect(channel, overflow.to))
 
     # reconciling with Asterisk ----------------------------------------------------------
 
@@ -242,15 +230,17 @@ class LiveRouting:
         asked = self._now()
         try:
             up = await channels.channels_up(self._ami)
+            devices = await channels.device_states(self._ami)
         except (AmiError, TimeoutError) as exc:
             log.error("could not list Asterisk's channels to reconcile: %s", exc or "timeout")
             return
-        self._submit(Snapshot(asked, up))
+        agents = {d[6:]: state for d, state in devices.items() if d.startswith("PJSIP/")}
+        self._submit(Snapshot(asked, up, agents))
 
     def _reconcile(self, now: float, snapshot: Snapshot) -> None:
         up = {k: v for k, v in snapshot.up.items() if k not in self._gone}
-        repairs = reconcile(now, asked=snapshot.asked, calls=self.router.calls, legs=self._legs,
-                            known=self._channels, up=up)  # fmt: skip
+        repairs = recovery.reconcile(now, asked=snapshot.asked, calls=self.router.calls,
+                                     legs=self._legs, known=self._channels, up=up)  # fmt: skip
         for leg in repairs.gone_legs:
             self._legs.pop(leg, None)
         for call in repairs.gone_callers:
@@ -262,8 +252,16 @@ class LiveRouting:
             self._handle(event)
         for channel in repairs.strangers:
             self._spawn(self._ask_caller(channel))
+        self._phones_changed(now, snapshot.phones)
         log.info("reconciled with Asterisk: %d channels up, %d repairs, %d callers to adopt",
                  len(up), len(repairs.events), len(repairs.strangers))  # fmt: skip
+
+    def _phones_changed(self, now: float, states: Mapping[str, str]) -> None:
+        known = {agent: state for agent, state in states.items() if agent in self.router.agents}
+        self._phones.update(known)
+        for event in recovery.phones(now, self.router.agents, known):
+            log.warning("agent %s's phone is %s", event.agent, known[event.agent])
+            self._handle(event)
 
     async def _ask_caller(self, channel: Channel) -> None:
         names = [f"ACD_{name}" for name in CALLER_VARS]
@@ -275,20 +273,15 @@ class LiveRouting:
         self._submit(Stranger(channel, {name[4:]: value for name, value in found.items()}))
 
     def _adopt(self, now: float, stranger: Stranger) -> None:
-        channel, found = stranger.channel, stranger.variables
-        call = channel.uniqueid
+        call = stranger.channel.uniqueid
         if call in self.router.calls or call in self._channels or call in self._gone:
             return
-        if not found.get("CALL_TYPE"):
+        adopted = stranger.arrival(now)
+        if adopted is None:
             log.error("caller %s waits on hold without a call type: not adopted", call)
             return
-        pairs = (p.split("=", 1) for p in found.get("SKILLS", "").split(",") if "=" in p)
-        skills = {k: int(v) for k, v in pairs if v.isdigit()}
-        priority = int(found["PRIORITY"]) if found.get("PRIORITY", "").isdigit() else None
-        log.warning("adopting caller %s waiting on hold for %s", call, found["CALL_TYPE"])
-        waiting = Waiting(now, call, channel.name, found.get("SURVEY", ""))
-        self._arrive(waiting, m.CallArrived(now, call, found["CALL_TYPE"], skills,
-                                            priority or None, now - channel.seconds))  # fmt: skip
+        log.warning("adopting caller %s waiting on hold for %s", call, adopted[1].call_type)
+        self._arrive(*adopted)
 
     # plumbing -------------------------------------------------------------------------
 

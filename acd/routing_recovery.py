@@ -1,4 +1,5 @@
-"""After a restart or a lost AMI link: make the router agree with the channels Asterisk has.
+"""After a restart or a lost AMI link: make the router agree with the channels Asterisk has
+(and, at any time, agents' readiness with their phones' device states).
 
 Pure: the router's calls, the legs acd rang and a snapshot of the channels up (from
 ``CoreShowChannels``) in; the router events that repair the difference out, with the
@@ -12,9 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from acd.core import messages as m
+from acd.core.agent import Agent, State
 from acd.core.queues import Call
+from acd.records import Waiting
 
 HOLD_CONTEXT = "acd-hold"
+PHONE_OFFLINE = "phone offline"
+OFFLINE = frozenset({"UNAVAILABLE", "INVALID"})
+"""Device states of a phone that cannot ring (not registered, or no such endpoint)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,38 @@ class Channel:
         duration = int(hours) * 3600 + int(minutes) * 60 + int(seconds)
         return cls(fields.get("Uniqueid", ""), fields.get("Channel", ""),
                    fields.get("Context", ""), fields.get("BridgeId", ""), duration)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The channels Asterisk had up when asked at ``asked`` (acd's clock)."""
+
+    asked: float
+    up: Mapping[str, Channel]
+    phones: Mapping[str, str]
+    """Agents' phones' device states, by agent id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stranger:
+    """A caller waiting in the hold context whom acd does not know, with its IVR outcome."""
+
+    channel: Channel
+    variables: Mapping[str, str]
+    """``CALL_TYPE``, ``PRIORITY``, ``SKILLS``, ``SURVEY``: what the IVR set on the channel."""
+
+    def arrival(self, now: float) -> tuple[Waiting, m.CallArrived] | None:
+        """The records that queue this caller, waiting since its channel came up."""
+        found, call = self.variables, self.channel.uniqueid
+        if not found.get("CALL_TYPE"):
+            return None
+        pairs = (p.split("=", 1) for p in found.get("SKILLS", "").split(",") if "=" in p)
+        skills = {k: int(v) for k, v in pairs if v.isdigit()}
+        priority = int(found["PRIORITY"]) if found.get("PRIORITY", "").isdigit() else 0
+        waiting = Waiting(now, call, self.channel.name, found.get("SURVEY", ""))
+        arrived = m.CallArrived(now, call, found["CALL_TYPE"], skills, priority or None,
+                                now - self.channel.seconds)  # fmt: skip
+        return waiting, arrived
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,4 +131,25 @@ def reconcile(
         and channel.uniqueid not in calls
         and channel.uniqueid not in known
     ]
+    return repairs
+
+
+def phones(
+    at: float, agents: Mapping[str, Agent], states: Mapping[str, str]
+) -> list[m.SetNotReady | m.SetReady]:
+    """Agents whose phone went offline leave ready (``phone offline``); back when it is.
+
+    ``states``: device states by agent id (``PJSIP/<agent>``). A phone that cannot ring
+    would only collect missed calls; an agent put in not ready for that alone goes back to
+    ready once their phone registers again. Unknown states change nothing."""
+    repairs: list[m.SetNotReady | m.SetReady] = []
+    for agent_id, state in states.items():
+        agent = agents.get(agent_id)
+        if agent is None or state == "UNKNOWN":
+            continue
+        if state in OFFLINE and agent.state is State.READY:
+            repairs.append(m.SetNotReady(at, agent_id, PHONE_OFFLINE))
+        elif (state not in OFFLINE and agent.state is State.NOT_READY
+              and agent.reason == PHONE_OFFLINE):  # fmt: skip
+            repairs.append(m.SetReady(at, agent_id))
     return repairs

@@ -203,3 +203,28 @@ async def test_a_caller_waiting_past_the_queues_max_wait_is_offered_a_callback(
         "waited its longest, 4.0 s: sent to hotline.offer_callback"
         in (tmp_path / "acd.log").read_text()
     )
+
+
+async def test_an_agent_whose_phone_is_offline_is_ready_once_it_registers(
+    rig: Rig, tmp_path: Path
+) -> None:
+    with (
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as phones,
+    ):
+        assert desk(http, "2001", "login") == 202
+        assert desk(http, "2001", "ready") == 202  # but no phone has registered as 2001
+        await agent_becomes(http, "2001", "not_ready phone offline")
+        assert add_agent_phone(phones, rig, "2001") == ("REGISTERED", 200)
+        await agent_becomes(http, "2001", "ready")
+    assert (
+        "agent 2001 asked to be ready with their phone offline"
+        in (tmp_path / "acd.log").read_text()
+    )
+
+
+async def agent_becomes(http: int, agent: str, state: str, timeout: float = 10) -> None:
+    end = time.monotonic() + timeout
+    while (seen := health(http)["routing"]["agents"][agent]) != state:
+        assert time.monotonic() < end, f"agent {agent} is {seen!r}, not {state!r}"
+        await asyncio.sleep(0.1)

@@ -128,6 +128,14 @@ class OriginateResponse(AmiEvent):
 
 
 @dataclass(slots=True, eq=False)
+class DeviceStateChange(AmiEvent):
+    device: str
+    state: str
+
+    keys = ("Device", "State")
+
+
+@dataclass(slots=True, eq=False)
 class AsyncAGIStart(AmiEvent):
     channel: str
     uniqueid: str

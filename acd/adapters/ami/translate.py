@@ -19,6 +19,7 @@ TYPED: dict[str, type[ev.AmiEvent]] = {
         ev.DTMFEnd,
         ev.UserEvent,
         ev.OriginateResponse,
+        ev.DeviceStateChange,
         ev.AsyncAGIStart,
         ev.AsyncAGIExec,
         ev.AsyncAGIEnd,

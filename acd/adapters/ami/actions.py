@@ -1,0 +1,31 @@
+"""The AMI actions live routing sends, built from its commands (pure)."""
+
+from __future__ import annotations
+
+ActionFields = dict[str, str]
+
+
+def ring(agent: str, leg: str, caller_channel: str, call: str, *, timeout: float,
+         after: str | None) -> ActionFields:  # fmt: skip
+    """Ring ``agent``'s phone on a leg named ``leg``; on answer it bridges the caller (who
+    hears music until then). When the agent hangs up, the caller goes to the IVR node
+    ``after`` (the survey), else to ``acd-bye``."""
+    then = f"acd-ivr^{after}^1" if after else "acd-bye^s^1"
+    return {
+        "Action": "Originate", "Channel": f"PJSIP/{agent}", "ChannelId": leg,
+        "Timeout": str(int(timeout * 1000)), "Application": "Bridge",
+        "Data": f"{caller_channel},F({then})", "CallerID": f"acd <{call}>", "Async": "true",
+    }  # fmt: skip
+
+
+def redirect(channel: str, to: str | None) -> ActionFields:
+    """Send a waiting caller to an IVR node (``flow.node``), or the apology without one."""
+    if to and "." in to:
+        return {"Action": "Redirect", "Channel": channel, "Context": "acd-ivr", "Exten": to,
+                "Priority": "1"}  # fmt: skip
+    return {"Action": "Redirect", "Channel": channel, "Context": "acd-unavailable",
+            "Exten": "s", "Priority": "1"}  # fmt: skip
+
+
+def hang_up(channel: str) -> ActionFields:
+    return {"Action": "Hangup", "Channel": channel}
