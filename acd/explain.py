@@ -36,7 +36,7 @@ class Story:
         }
 
     def text(self) -> str:
-        out = [f"call {self.call}"]
+        out = [f"call {self.call} (times in UTC)"]
         for at, what in self.lines:
             out.append(f"  {_clock(at)}  {what}")
         if self.waiting:
@@ -47,7 +47,7 @@ class Story:
 
 def story(policy: Policy, records: Iterable[Record], call: str) -> Story | None:
     """The story of ``call`` in ``records`` (the whole log, oldest first); None if absent."""
-    router = Router(policy, explain=True)
+    router = Router(policy, explain=frozenset({call}))
     told = Story(call)
     for record in records:
         if isinstance(record, Rang | Waiting):

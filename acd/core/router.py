@@ -27,7 +27,9 @@ agent freed at the moment a call widens or leaves sees the call as it is at that
 
 
 class Router:
-    def __init__(self, policy: Policy, *, explain: bool = False) -> None:
+    def __init__(self, policy: Policy, *, explain: bool | frozenset[str] = False) -> None:
+        """``explain``: record every agent's verdict in each decision (for these calls only,
+        if a set: a replay that explains one call stays fast)."""
         self.policy, self.explain = policy, explain
         self.agents = {a.id: Agent(a) for a in policy.agents.values()}
         self.calls: dict[str, Call] = {}
@@ -240,7 +242,8 @@ class Router:
         self._timer(at + self.policy.ring_timeout, RING, agent, agent.epoch)
         requirement = call.bucket.label if call.bucket else ""  # always queued before
         strategy = self.policy.strategy.value if trigger == "call waiting" else "priority, wait"
-        verdicts = tuple(self._verdicts(call)) if self.explain else ()
+        explain = self.explain if isinstance(self.explain, bool) else call.id in self.explain
+        verdicts = tuple(self._verdicts(call)) if explain else ()
         decision = m.Decision(at, call.id, agent.id, trigger, at - call.arrived, call.step,
                               requirement, strategy, key, verdicts)  # fmt: skip
         self._out.append(m.Offer(call.id, agent.id, decision))

@@ -96,7 +96,7 @@ def test_story_gives_each_decision_with_every_agents_verdict_when_offered_twice(
 def test_story_text_names_the_agents_and_the_offers_when_printed() -> None:
     found = told(answered_on_second_offer(MISSES["ring failed"][0]))
     text = found.text()
-    assert text.splitlines()[0] == "call c1"
+    assert text.splitlines()[0] == "call c1 (times in UTC)"
     assert "offered to a1" in text and "offered to a2" in text
     assert "a1" in text and "a2" in text and NEEDS_BILLING in text
     assert "1970-01-01 00:00:10.000  arrived for billing" in text

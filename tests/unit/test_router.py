@@ -32,7 +32,7 @@ def kind(name: str, *steps: tuple[float, Requirement], **options: object) -> Cal
 def router(
     agents: Mapping[str, Mapping[str, int]],
     *kinds: CallType,
-    explain: bool = False,
+    explain: bool | frozenset[str] = False,
     **options: object,
 ) -> Router:
     profiles = {name: AgentProfile(name, dict(skills)) for name, skills in agents.items()}

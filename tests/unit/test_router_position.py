@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from acd.core import messages as m
 from acd.core.router import Router
-from tests.unit.test_router import kind, offers, ready, req, router, talk
+from tests.unit.test_router import kind, offers, ready, req, router, talk, the_offer
 
 TECH = kind("tech", (0.0, req(tech=3)))
 BILLING = kind("billing", (0.0, req(billing=3)))
@@ -123,3 +123,12 @@ def test_verdicts_of_a_waiting_call_list_every_agent_with_why_not_when_none_may_
 def test_verdicts_are_empty_when_the_call_is_unknown() -> None:
     r = router({"a": {"tech": 5}}, TECH)
     assert r.verdicts("nobody") == ()
+
+
+def test_a_router_explaining_some_calls_gives_verdicts_for_those_only() -> None:
+    r = router({"a": {}, "b": {}}, explain=frozenset({"c2"}))
+    ready(r, "a", "b")
+    first = the_offer(r.handle(m.CallArrived(1.0, "c1", "any")))
+    second = the_offer(r.handle(m.CallArrived(2.0, "c2", "any")))
+    assert first.decision.verdicts == ()
+    assert [v.agent for v in second.decision.verdicts] == ["a", "b"]
