@@ -1,19 +1,19 @@
-"""Agents' state requests over HTTP, each checked against the agent's PIN.
+"""Agents' state requests over HTTP: ``POST /agents/{id}/{action}`` with a token.
 
-A stopgap until the CTI issue's tokens: every request carries the agent's PIN (hashed in
-``agents.yaml``), is checked off the event loop, and goes to the router as an event.
+An agent may change their own state; a supervisor, the state of agents in the teams they
+supervise (forcing a break, a logout); an admin, anyone's. Checked here, then sent to the
+router as an event, which may still refuse it (the agent's state decides).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
 
 from acd.core import messages as m
-from acd.directory import pin_matches
+from acd.http_auth import principal, problem
 from acd.routing_live import AgentRequest
 
 ACTIONS: dict[str, Callable[[float, str, dict[str, Any]], m.Event]] = {
@@ -25,36 +25,31 @@ ACTIONS: dict[str, Callable[[float, str, dict[str, Any]], m.Event]] = {
 }
 
 
-MAX_FAILURES = 5
-LOCKOUT = 300.0
-"""After this many wrong PINs in a row an agent ID is locked for this many seconds."""
-
-
 class AgentDesk:
     def __init__(
-        self, pins: dict[str, str], now: Callable[[], float], submit: Callable[[Any], None]
+        self,
+        teams: Mapping[str, str | None],
+        now: Callable[[], float],
+        submit: Callable[[Any], None],
     ) -> None:
-        self._pins, self._now, self._submit = pins, now, submit
-        self._failures: dict[str, tuple[int, float]] = {}
+        """``teams``: every agent who takes calls, with their team."""
+        self._teams, self._now, self._submit = teams, now, submit
 
     async def request(self, request: web.Request) -> web.Response:
         agent, action = request.match_info["agent"], request.match_info["action"]
         if action not in ACTIONS:
-            return web.json_response({"error": f"no action {action!r}"}, status=404)
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or not isinstance(body.get("pin"), str):
-            return web.json_response({"error": 'send {"pin": "..."} as JSON'}, status=400)
-        count, since = self._failures.get(agent, (0, 0.0))
-        if count >= MAX_FAILURES and self._now() - since < LOCKOUT:
-            return web.json_response({"error": "too many wrong PINs; try later"}, status=429)
-        stored = self._pins.get(agent, "")
-        if not stored or not await asyncio.to_thread(pin_matches, body["pin"], stored):
-            if stored:  # only real IDs are counted: no memory for made-up ones
-                self._failures[agent] = (count % MAX_FAILURES + 1, self._now())
-            return web.json_response({"error": "unknown agent or wrong PIN"}, status=401)
-        self._failures.pop(agent, None)
+            return problem(404, "no such action", f"no action {action!r}")
+        if agent not in self._teams:
+            return problem(404, "no such agent", f"no agent {agent!r}")
+        if not principal(request).may_act_for(agent, self._teams[agent]):
+            return problem(403, "not yours", f"you may not change agent {agent}'s state")
+        body: object = {}
+        if request.can_read_body:
+            try:
+                body = await request.json()
+            except ValueError:
+                body = None
+        if not isinstance(body, dict):
+            return problem(400, "bad request", "send a JSON object (or nothing)")
         self._submit(AgentRequest(ACTIONS[action](self._now(), agent, body)))
         return web.json_response({"accepted": action}, status=202)

@@ -33,6 +33,21 @@ class AgentSpec(BaseModel):
     """``acd agents hash-pin`` prints one; the PIN itself is never stored."""
     phone: Literal["webrtc", "sip"] = "webrtc"
     """The browser softphone (WebRTC), or a SIP desk phone / softphone over UDP."""
+    role: Literal["agent", "supervisor", "admin"] = "agent"
+    """Agents take calls; supervisors watch and steer the teams they supervise; admins all."""
+    supervises: list[str] = []
+    """The teams a supervisor sees and may steer."""
+
+    @property
+    def takes_calls(self) -> bool:
+        return self.role == "agent"
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The teams whose calls and agents this user sees (an agent: their own)."""
+        if self.role == "supervisor":
+            return tuple(self.supervises)
+        return (self.team,) if self.team else ()
 
 
 class AgentsFile(BaseModel):
@@ -59,7 +74,9 @@ def load_live_policy(
     specs, found = load_agent_specs(path)
     if policy is None or specs is None:
         return None, [], problems + found
-    profiles = {a.id: core.AgentProfile(a.id, a.skills, a.team, a.name) for a in specs}
+    profiles = {
+        a.id: core.AgentProfile(a.id, a.skills, a.team, a.name) for a in specs if a.takes_calls
+    }
     return policy.to_core(profiles), specs, []
 
 
@@ -75,7 +92,11 @@ def load_agents(
     problems += _problems(spec, policy, positions)
     if problems:
         return None, policy, sorted(problems)
-    profiles = {a.id: core.AgentProfile(a.id, a.skills, a.team, a.name) for a in spec.agents}
+    profiles = {
+        a.id: core.AgentProfile(a.id, a.skills, a.team, a.name)
+        for a in spec.agents
+        if a.takes_calls
+    }
     return profiles, policy, []
 
 
@@ -88,10 +109,12 @@ def _problems(spec: AgentsFile, policy: RoutingPolicy, at: Positions) -> Iterato
         for skill in agent.skills:
             if skill not in policy.skills:
                 yield at.at(("agents", index, "skills", skill), f"unknown skill {skill!r}")
+        if agent.supervises and agent.role != "supervisor":
+            yield at.at(("agents", index, "supervises"), "only a supervisor supervises teams")
     for name in policy.call_types:
         for index, step in enumerate(policy.steps(name)):
             need = core.Requirement.of(step.skills, step.team)
-            if not any(need.met_by(a.skills, a.team) for a in spec.agents):
+            if not any(need.met_by(a.skills, a.team) for a in spec.agents if a.takes_calls):
                 text = (f"call type {name!r} step {index + 1} ({need}): "
                         "no agent in this file can ever meet it")  # fmt: skip
                 yield at.at(("agents",), text)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,10 +22,12 @@ from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
 from acd.adapters.redis.event_log import RedisEventLog
 from acd.agent_desk import AgentDesk
-from acd.agents_file import load_live_policy
+from acd.agents_file import AgentSpec, load_live_policy
+from acd.auth import Logins, Tokens, User
 from acd.config import Settings
 from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
+from acd.http_auth import auth_routes, principal, problem, token_required
 from acd.ivr.publisher import FlowPublisher
 from acd.ivr.steps import IvrEnded
 from acd.journal import Journal
@@ -68,7 +71,10 @@ def http_app(
     agents: AgentDesk | None = None,
     routing: RoutingView | None = None,
     journal: Journal | None = None,
+    auth: tuple[Logins, Tokens] | None = None,
 ) -> web.Application:
+    """``auth``: every route but ``/health`` and the login needs a token (tests may omit it)."""
+
     async def health(_: web.Request) -> web.Response:
         up = ami.connected.is_set()
         logged = journal is None or journal.down_since is None
@@ -91,12 +97,16 @@ def http_app(
         return web.json_response(body, status=200 if healthy else 503)
 
     async def call_routing(request: web.Request) -> web.Response:
+        if auth is not None and principal(request).role == "agent":
+            return problem(403, "supervisors only", "routing explanations show every agent")
         found = routing.explain(request.match_info["call"]) if routing else None
         if found is None:
-            return web.json_response({"error": "no such recent call"}, status=404)
+            return problem(404, "no such recent call")
         return web.json_response(found)
 
-    app = web.Application()
+    app = web.Application(middlewares=[token_required(auth[1])] if auth else [])
+    if auth is not None:
+        app.router.add_routes(auth_routes(*auth))
     app.router.add_get("/health", health)
     app.router.add_get("/calls/{call}/routing", call_routing)
     if agents is not None:
@@ -139,7 +149,9 @@ async def serve(settings: Settings) -> None:
     seconds = lambda: now().timestamp()  # noqa: E731
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
     journal = Journal(event_log)
-    routing, desk = _routing(settings, ami, seconds, runtime.submit, journal)
+    routing, specs = _routing(settings, ami, seconds, runtime.submit, journal)
+    desk = AgentDesk({a.id: a.team for a in specs if a.takes_calls}, seconds, runtime.submit)
+    auth = _auth(settings, specs, seconds)
     view = RoutingView(routing, seconds) if routing is not None else None
     if routing is not None:
         for record in await _read_log(event_log, settings):
@@ -154,7 +166,8 @@ async def serve(settings: Settings) -> None:
 
     agi = AgiServer(agi_request, settings.agi_host, settings.agi_port)
     await agi.start()
-    http = http_app(status, ami, flows, calls, agents=desk, routing=view, journal=journal)
+    http = http_app(status, ami, flows, calls, agents=desk if routing else None, routing=view,
+                    journal=journal, auth=auth)  # fmt: skip
     runner = web.AppRunner(http, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
@@ -184,15 +197,28 @@ def _routing(
     now: Callable[[], float],
     submit: Callable[[Any], None],
     journal: Journal,
-) -> tuple[LiveRouting | None, AgentDesk | None]:
+) -> tuple[LiveRouting | None, list[AgentSpec]]:
     """The live router, if the policy and the agents file load (problems are logged)."""
     policy, specs, problems = load_live_policy(settings.routing, settings.agents)
-    for problem in problems:
-        log.error("routing off: %s", problem)
+    for found in problems:
+        log.error("routing off: %s", found)
     if policy is None:
-        return None, None
-    live = LiveRouting(policy, ami, now, submit, journal)
-    return live, AgentDesk({a.id: a.pin_hash for a in specs}, now, submit)
+        return None, specs
+    return LiveRouting(policy, ami, now, submit, journal), specs
+
+
+def _auth(
+    settings: Settings, specs: list[AgentSpec], now: Callable[[], float]
+) -> tuple[Logins, Tokens]:
+    if settings.token_secret is None:
+        log.warning("ACD_TOKEN_SECRET is not set: tokens are signed with a random secret and "
+                    "do not survive a restart")  # fmt: skip
+        secret = secrets.token_urlsafe(32)
+    else:
+        secret = settings.token_secret.get_secret_value()
+    tokens = Tokens(secret, ttl=settings.token_ttl, clock=now)
+    users = {a.id: User(a.id, a.pin_hash, a.role, a.teams) for a in specs}
+    return Logins(users, tokens, now), tokens
 
 
 async def _read_log(event_log: EventLog, settings: Settings) -> list[Record]:

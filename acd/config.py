@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     flows_poll: float = Field(1.0, gt=0)
     """Seconds between checks of ``flows_dir`` for changed files."""
 
+    token_secret: SecretStr | None = None
+    """Signs the login tokens (at least 32 characters; every acd of a site shares it). Unset:
+    a random one per start, so tokens do not survive a restart."""
+    token_ttl: float = Field(900.0, ge=30, le=86400)
+    """Seconds a login token lasts; the console renews it with ``POST /auth/refresh``."""
     redis_url: str = "redis://127.0.0.1:6379/0"
     """Where the event log lives (a Redis Stream); acd waits for it at start-up."""
     site: str = Field("main", pattern=r"^[A-Za-z0-9_-]+$")

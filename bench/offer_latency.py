@@ -12,7 +12,7 @@ and one pjsua2 library with three lines:
                       Queue(bench), whose only member, PJSIP/2002, is paused.
 Rounds alternate acd and app_queue, each sample after a random 0.3-1.3 s pause: app_queue
 looks for a free member once per ``retry`` (1 s), so the ready moment falls anywhere in
-that loop. t0: just before making 2002 ready, ``POST /agents/2002/ready`` with its PIN
+that loop. t0: just before making 2002 ready, ``POST /agents/2002/ready`` with its token
 (acd) or the AMI action QueuePause Paused=false (app_queue), both sent from here. t1: the
 arrival here, over AMI, of ``Newstate Ringing`` of PJSIP/2002-... (the phone's 180); the
 request's reply and the leg's ``Newchannel`` are shown too. Then an AMI Hangup ends the
@@ -99,10 +99,19 @@ class Bench:
     base: str
     acd_call: int = 0
     acd_since: float = 0.0
+    token: str = ""
 
     async def desk(self, action: str) -> None:
+        """An agent request with the agent's token (logged in once, renewed when old)."""
+        if not self.token:
+            login = {"user": AGENT, "pin": PIN}
+            async with self.http.post(f"{self.base}/auth/login", json=login) as reply:
+                self.token = (await reply.json())["token"]
         url = f"{self.base}/agents/{AGENT}/{action}"
-        async with self.http.post(url, json={"pin": PIN}) as reply:
+        auth = {"Authorization": f"Bearer {self.token}"}
+        async with self.http.post(url, headers=auth) as reply:
+            if reply.status == 401:  # expired: log in again next time
+                self.token = ""
             if reply.status != 202:
                 raise RuntimeError(f"{action}: HTTP {reply.status} {await reply.text()}")
 

@@ -44,10 +44,12 @@ acd is running (Ctrl-C stops acd, Asterisk and Redis).
                   try 1, 1, 100200#, 4321#; outside them you get the after-hours menu)
                   make call NUMBER=9000   (the line check prompt)
                   or any SIP phone: sip:4008@{sip}
-  agents:         agents.yaml (1001-1008; PINs 1111, 2222, ... 8888), e.g.
-                  curl -d '{{"pin": "1111"}}' http://127.0.0.1:{http_port}/agents/1001/login
-                  then .../agents/1001/ready (also not-ready, logout, wrap-up-done)
-  routing:        http://127.0.0.1:{http_port}/calls/CALL_ID/routing (a recent call), or any
+  agents:         agents.yaml (1001-1008; PINs 1111, 2222, ... 8888): log in for a token,
+                  curl -d '{{"user": "1001", "pin": "1111"}}' http://127.0.0.1:{http_port}/auth/login
+                  then curl -H "Authorization: Bearer TOKEN" -X POST \\
+                  http://127.0.0.1:{http_port}/agents/1001/login (then ready, not-ready, ...)
+  routing:        http://127.0.0.1:{http_port}/calls/CALL_ID/routing (a recent call, with a
+                  supervisor's or admin's token: 1009, PIN 9090), or any
                   call from the event log: ACD_REDIS_URL={rig.redis.url} \\
                   .venv/bin/acd calls explain CALL_ID
   IVR flows:      ivr_flows/*.yaml (edit and save: checked, then published live)

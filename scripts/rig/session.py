@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from acd.agents_file import load_agent_specs
@@ -32,6 +33,7 @@ class Rig:
 
     agents: Path = AGENTS
     sip_secret: str = ""
+    token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
     @classmethod
     def create(cls, *, with_carrier: bool = False, agents: Path = AGENTS) -> Rig:
@@ -86,6 +88,7 @@ class Rig:
             "ACD_AMI_SECRET": self.ami_secret,
             "ACD_AGI_PORT": str(self.agi_port),
             "ACD_REDIS_URL": self.redis.url,
+            "ACD_TOKEN_SECRET": self.token_secret,
             "ACD_AGENTS": str(self.agents),
             "ACD_SIP_SECRET": self.sip_secret,
             "ACD_SOUNDS_DIR": str(self.install.host_path(SOUNDS)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -18,17 +19,35 @@ from tests.system.phones import add_agent_phone
 from tests.system.server import REPO, acd_running, health
 from tests.system.test_ivr_live import OPEN, playing, sample_flows, sip_uri
 
-PINS = {"2001": "9001", "2002": "9002"}
+PINS = {"2001": "9001", "2002": "9002", "2900": "9998", "2999": "9999"}
+"""tests/system/agents.yaml: two agents, the support team's supervisor, an admin."""
+AGENTS = ("2001", "2002")
 
 
-def desk(http: int, agent: str, action: str, **fields: str) -> int:
-    body = json.dumps({"pin": PINS[agent], **fields}).encode()
+def login(http: int, user: str) -> str:
+    """A token for ``user`` (``POST /auth/login`` with their PIN)."""
+    body = json.dumps({"user": user, "pin": PINS[user]}).encode()
     request = urllib.request.Request(
-        f"http://127.0.0.1:{http}/agents/{agent}/{action}", body, method="POST",
+        f"http://127.0.0.1:{http}/auth/login", body, method="POST",
         headers={"Content-Type": "application/json"},
     )  # fmt: skip
     with urllib.request.urlopen(request, timeout=5) as reply:
-        return int(reply.status)
+        token: str = json.load(reply)["token"]
+        return token
+
+
+def desk(http: int, agent: str, action: str, *, by: str | None = None, **fields: str) -> int:
+    """``POST /agents/AGENT/ACTION`` as the agent (or ``by`` another user); the status."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{http}/agents/{agent}/{action}", json.dumps(fields).encode(),
+        method="POST", headers={"Content-Type": "application/json",
+                                "Authorization": f"Bearer {login(http, by or agent)}"},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=5) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as refused:
+        return int(refused.code)
 
 
 async def wait_incoming(phones: SipCaller, agent: str, timeout: float = 10) -> int:
@@ -88,9 +107,9 @@ async def test_callers_choosing_support_and_billing_reach_the_agent_with_those_s
         acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
         SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as caller,
     ):
-        for agent in PINS:  # the agents' phones live in the caller's pjsua2 library
+        for agent in AGENTS:  # the agents' phones live in the caller's pjsua2 library
             assert add_agent_phone(caller, rig, agent) == ("REGISTERED", 200)
-        for agent in PINS:
+        for agent in AGENTS:
             assert desk(http, agent, "login") == 202
             assert desk(http, agent, "ready") == 202
         async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):

@@ -19,7 +19,7 @@ from tests.ami_helpers import EventLog, running_client
 from tests.system.phones import add_agent_phone
 from tests.system.server import AcdServer, health
 from tests.system.test_ivr_live import OPEN, on_hold, playing, sample_flows
-from tests.system.test_routing_live import call_support, desk, wait_incoming
+from tests.system.test_routing_live import call_support, desk, login, wait_incoming
 
 
 async def routing_becomes(http: int, wanted: dict[str, Any], timeout: float = 10) -> None:
@@ -35,8 +35,11 @@ def uniqueid(log: EventLog, channel: str) -> str:
 
 
 def call_routing(http: int, call: str) -> dict[str, Any]:
-    url = f"http://127.0.0.1:{http}/calls/{call}/routing"
-    with urllib.request.urlopen(url, timeout=5) as reply:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{http}/calls/{call}/routing",
+        headers={"Authorization": f"Bearer {login(http, '2900')}"},  # the support lead
+    )
+    with urllib.request.urlopen(request, timeout=5) as reply:
         body: dict[str, Any] = json.load(reply)
         return body
 
