@@ -12,9 +12,14 @@ from typing import Any
 
 from aiohttp import web
 
+from acd.auth import Principal
 from acd.core import messages as m
 from acd.http_auth import principal, problem
+from acd.push_protocol import Command
 from acd.routing_live import AgentRequest
+
+STATES = {"ready": "ready", "not_ready": "not-ready", "logged_in": "login", "logged_out": "logout"}
+"""Push command ``set_state``'s states, and the desk action each is."""
 
 ACTIONS: dict[str, Callable[[float, str, dict[str, Any]], m.Event]] = {
     "login": lambda at, agent, _: m.LoggedIn(at, agent),
@@ -37,12 +42,6 @@ class AgentDesk:
 
     async def request(self, request: web.Request) -> web.Response:
         agent, action = request.match_info["agent"], request.match_info["action"]
-        if action not in ACTIONS:
-            return problem(404, "no such action", f"no action {action!r}")
-        if agent not in self._teams:
-            return problem(404, "no such agent", f"no agent {agent!r}")
-        if not principal(request).may_act_for(agent, self._teams[agent]):
-            return problem(403, "not yours", f"you may not change agent {agent}'s state")
         body: object = {}
         if request.can_read_body:
             try:
@@ -51,5 +50,34 @@ class AgentDesk:
                 body = None
         if not isinstance(body, dict):
             return problem(400, "bad request", "send a JSON object (or nothing)")
-        self._submit(AgentRequest(ACTIONS[action](self._now(), agent, body)))
+        refused = self.ask(principal(request), agent, action, body)
+        if refused is not None:
+            return problem(*refused)
         return web.json_response({"accepted": action}, status=202)
+
+    async def command(self, who: Principal, command: Command) -> str | None:
+        """A push client's command: None once sent to the router, else why not."""
+        args = command.args
+        agent = str(args.get("agent", who.user))
+        if command.command == "set_state":
+            action = STATES.get(str(args.get("state")))
+            if action is None:
+                return f"state must be one of {', '.join(STATES)}"
+        elif command.command == "finish_wrap_up":
+            action = "wrap-up-done"
+        else:
+            return "transfers come with the agent console"
+        refused = self.ask(who, agent, action, args)
+        return None if refused is None else refused[2]
+
+    def ask(self, who: Principal, agent: str, action: str, body: dict[str, Any]
+            ) -> tuple[int, str, str] | None:  # fmt: skip
+        """Send the request to the router if ``who`` may; else (status, title, detail)."""
+        if action not in ACTIONS:
+            return 404, "no such action", f"no action {action!r}"
+        if agent not in self._teams:
+            return 404, "no such agent", f"no agent {agent!r}"
+        if not who.may_act_for(agent, self._teams[agent]):
+            return 403, "not yours", f"you may not change agent {agent}'s state"
+        self._submit(AgentRequest(ACTIONS[action](self._now(), agent, body)))
+        return None

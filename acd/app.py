@@ -21,6 +21,7 @@ from acd.adapters.agi.server import AgiChannel, AgiServer
 from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
 from acd.adapters.redis.event_log import RedisEventLog
+from acd.adapters.redis.push_store import RedisPushStore
 from acd.agent_desk import AgentDesk
 from acd.agents_file import AgentSpec, load_live_policy
 from acd.auth import Logins, Tokens, User
@@ -31,6 +32,8 @@ from acd.http_auth import auth_routes, principal, problem, token_required
 from acd.ivr.publisher import FlowPublisher
 from acd.ivr.steps import IvrEnded
 from acd.journal import Journal
+from acd.push_feed import PushFeed
+from acd.push_hub import Hub
 from acd.records import BadRecord, Record, decode
 from acd.routing_live import LiveRouting
 from acd.routing_view import RoutingView
@@ -133,49 +136,40 @@ async def serve(settings: Settings) -> None:
         action_timeout=settings.ami_action_timeout,
         backoff_max=settings.ami_backoff_max,
     )
-    sounds = settings.sounds_dir if settings.sounds_dir and settings.sounds_dir.is_dir() else None
-    if sounds is None:
-        log.warning("sound directory %s not found: prompts are not checked", settings.sounds_dir)
-    flows = FlowPublisher(settings.flows_dir, policy=settings.routing, sounds=sounds)
-    await asyncio.to_thread(flows.refresh)
-    directory = Directory.from_json(settings.directory) if settings.directory else None
-    calls = IvrCalls(
-        catalog=flows.catalog,
-        directory=directory,
-        clock=clock(settings.clock_start),
-        on_end=runtime.submit,
-    )
+    flows, calls = await _ivr(settings, runtime.submit)
     now = clock(settings.clock_start)
     seconds = lambda: now().timestamp()  # noqa: E731
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
     journal = Journal(event_log)
-    routing, specs = _routing(settings, ami, seconds, runtime.submit, journal)
-    desk = AgentDesk({a.id: a.team for a in specs if a.takes_calls}, seconds, runtime.submit)
-    auth = _auth(settings, specs, seconds)
+    policy, specs, problems = load_live_policy(settings.routing, settings.agents)
+    for found in problems:
+        log.error("routing off: %s", found)
+    users, auth = _auth(settings, specs, seconds)
+    teams = {a.id: a.team for a in specs if a.takes_calls}
+    push = RedisPushStore(settings.redis_url, site=settings.site)
+    feed = PushFeed(push, users, teams)
+    handlers.append(feed.ivr_ended)
+    routing = None if policy is None else LiveRouting(
+        policy, ami, seconds, runtime.submit, journal, on_command=feed.routed
+    )  # fmt: skip
+    desk = AgentDesk(teams, seconds, runtime.submit)
+    hub = Hub(push, auth[1], desk.command)
     view = RoutingView(routing, seconds) if routing is not None else None
     if routing is not None:
         for record in await _read_log(event_log, settings):
             routing.replay(record)
         routing.went_live()
         handlers.append(routing.apply)
-    hold = HoldAnnouncements(view.place if view else lambda _: None)
-    scripts = {"ivr": calls.handle, "hold": hold.handle}
-
-    async def agi_request(channel: AgiChannel) -> None:
-        await scripts.get(channel.script, calls.handle)(channel)
-
-    agi = AgiServer(agi_request, settings.agi_host, settings.agi_port)
-    await agi.start()
+    agi = await _agi(settings, calls, HoldAnnouncements(view.place if view else lambda _: None))
     http = http_app(status, ami, flows, calls, agents=desk if routing else None, routing=view,
                     journal=journal, auth=auth)  # fmt: skip
-    runner = web.AppRunner(http, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.http_host, settings.http_port)
-    await site.start()
-    log.info("acd listening on http://%s:%s", settings.http_host, settings.http_port)
+    http.router.add_get("/ws", hub.handle)
+    runner = await _listen(http, settings)
     tasks = [
         asyncio.create_task(runtime.run(), name="runtime"),
         asyncio.create_task(journal.run(), name="journal"),
+        asyncio.create_task(feed.run(), name="push feed"),
+        asyncio.create_task(hub.run(), name="push hub"),
         asyncio.create_task(flows.watch(settings.flows_poll), name="flows"),
     ]
     try:
@@ -189,27 +183,45 @@ async def serve(settings: Settings) -> None:
                 await task
         await runner.cleanup()
         await event_log.close()
+        await push.close()
 
 
-def _routing(
-    settings: Settings,
-    ami: AmiClient,
-    now: Callable[[], float],
-    submit: Callable[[Any], None],
-    journal: Journal,
-) -> tuple[LiveRouting | None, list[AgentSpec]]:
-    """The live router, if the policy and the agents file load (problems are logged)."""
-    policy, specs, problems = load_live_policy(settings.routing, settings.agents)
-    for found in problems:
-        log.error("routing off: %s", found)
-    if policy is None:
-        return None, specs
-    return LiveRouting(policy, ami, now, submit, journal), specs
+async def _ivr(settings: Settings, submit: Callable[[Any], None]) -> tuple[FlowPublisher, IvrCalls]:
+    """The IVR flows (published once now, then watched) and the calls running them."""
+    sounds = settings.sounds_dir if settings.sounds_dir and settings.sounds_dir.is_dir() else None
+    if sounds is None:
+        log.warning("sound directory %s not found: prompts are not checked", settings.sounds_dir)
+    flows = FlowPublisher(settings.flows_dir, policy=settings.routing, sounds=sounds)
+    await asyncio.to_thread(flows.refresh)
+    directory = Directory.from_json(settings.directory) if settings.directory else None
+    calls = IvrCalls(catalog=flows.catalog, directory=directory,
+                     clock=clock(settings.clock_start), on_end=submit)  # fmt: skip
+    return flows, calls
+
+
+async def _agi(settings: Settings, calls: IvrCalls, hold: HoldAnnouncements) -> AgiServer:
+    """FastAGI: ``/ivr`` runs the flows, ``/hold`` speaks to callers waiting."""
+    scripts = {"ivr": calls.handle, "hold": hold.handle}
+
+    async def request(channel: AgiChannel) -> None:
+        await scripts.get(channel.script, calls.handle)(channel)
+
+    agi = AgiServer(request, settings.agi_host, settings.agi_port)
+    await agi.start()
+    return agi
+
+
+async def _listen(http: web.Application, settings: Settings) -> web.AppRunner:
+    runner = web.AppRunner(http, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    log.info("acd listening on http://%s:%s", settings.http_host, settings.http_port)
+    return runner
 
 
 def _auth(
     settings: Settings, specs: list[AgentSpec], now: Callable[[], float]
-) -> tuple[Logins, Tokens]:
+) -> tuple[dict[str, User], tuple[Logins, Tokens]]:
     if settings.token_secret is None:
         log.warning("ACD_TOKEN_SECRET is not set: tokens are signed with a random secret and "
                     "do not survive a restart")  # fmt: skip
@@ -218,7 +230,7 @@ def _auth(
         secret = settings.token_secret.get_secret_value()
     tokens = Tokens(secret, ttl=settings.token_ttl, clock=now)
     users = {a.id: User(a.id, a.pin_hash, a.role, a.teams) for a in specs}
-    return Logins(users, tokens, now), tokens
+    return users, (Logins(users, tokens, now), tokens)
 
 
 async def _read_log(event_log: EventLog, settings: Settings) -> list[Record]:

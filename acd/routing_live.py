@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Coroutine, Mapping
@@ -54,8 +55,12 @@ class LiveRouting:
         clock: Callable[[], float],
         submit: Callable[[Any], None],
         journal: Journal,
+        *,
+        on_command: Callable[[m.Command], None] | None = None,
     ) -> None:
+        """``on_command``: told each of the router's commands once it is in the log."""
         self.router = Router(policy, explain=True)
+        self._on_command = on_command
         self._ami, self._clock, self._submit, self._journal = ami, clock, submit, journal
         self._channels: dict[str, str] = {}  # caller uniqueid -> channel name
         self._surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
@@ -181,6 +186,8 @@ class LiveRouting:
         if isinstance(event, m.Answered) and (call := self.router.calls.get(event.call)):
             self.pace.answered(call.kind.name, event.at)
         for command in commands:
+            if self._on_command is not None and not self._replaying:
+                self._journal.then(functools.partial(self._on_command, command))
             match command:
                 case m.Offer():
                     self.decisions.setdefault(command.call, []).append(command.decision)

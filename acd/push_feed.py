@@ -1,0 +1,86 @@
+"""What each user is told over push: an agent, their own state and calls; a supervisor, those
+of the teams they supervise; an admin, everyone's.
+
+Fed by live routing's commands (once they are in the event log) and by the IVR's hand-overs
+(the caller's choices, for the screen-pop); publishes in order through the push store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict, deque
+from collections.abc import Mapping
+from typing import Any
+
+from acd.auth import User
+from acd.core import messages as m
+from acd.ivr import steps as s
+from acd.push_protocol import event
+from acd.push_store import PushStore
+
+log = logging.getLogger("acd.push")
+
+KEEP_CALLS = 10_000
+
+
+class PushFeed:
+    def __init__(self, store: PushStore, users: Mapping[str, User],
+                 teams: Mapping[str, str | None]) -> None:  # fmt: skip
+        """``users``: everyone who may log in; ``teams``: each agent's team."""
+        self._store, self._teams = store, teams
+        self._watchers: dict[str, tuple[str, ...]] = {
+            agent: tuple(
+                u.id for u in users.values()
+                if u.id != agent and (u.role == "admin" or (
+                    u.role == "supervisor" and team is not None and team in u.teams))
+            )
+            for agent, team in teams.items()
+        }  # fmt: skip
+        self._calls: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._pending: deque[tuple[tuple[str, ...], str]] = deque()
+        self._wakeup = asyncio.Event()
+
+    def ivr_ended(self, event: object) -> None:
+        """Runtime handler: keep what the caller chose, for the pop when an agent rings."""
+        if isinstance(event, s.IvrEnded) and isinstance(event.finish.outcome, s.Queued):
+            self._calls[event.call_id] = {
+                "call_type": event.finish.outcome.call_type,
+                "flow": f"{event.flow}@{event.version}",
+                "ivr_path": list(event.finish.path),
+                "ivr_vars": dict(event.finish.vars),
+            }
+            if len(self._calls) > KEEP_CALLS:
+                self._calls.popitem(last=False)
+
+    def routed(self, command: m.Command) -> None:
+        """Live routing's command, once logged: tell the agent and those who watch them."""
+        match command:
+            case m.AgentChanged():
+                data: dict[str, Any] = {"agent": command.agent, "state": command.state,
+                                        "reason": command.reason, "at": command.at}  # fmt: skip
+                self._tell(command.agent, "agent_state", data)
+            case m.Offer():
+                decision = command.decision
+                data = {"call": command.call, "agent": command.agent, "waited": decision.waited,
+                        **self._calls.get(command.call, {})}  # fmt: skip
+                self._tell(command.agent, "call_offered", data)
+            case m.CancelOffer():
+                data = {"call": command.call, "agent": command.agent, "why": command.why}
+                self._tell(command.agent, "call_withdrawn", data)
+
+    def _tell(self, agent: str, kind: str, data: Mapping[str, Any]) -> None:
+        self._pending.append(((agent, *self._watchers.get(agent, ())), event(kind, data)))
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            while self._pending:
+                users, body = self._pending.popleft()
+                for user in users:
+                    try:
+                        await self._store.publish(user, body)
+                    except Exception:  # the store is down: this message is lost, not the rest
+                        log.exception("push to %s failed", user)

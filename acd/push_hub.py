@@ -1,0 +1,152 @@
+"""WebSocket push (``GET /ws``): each user's events, numbered, resumable, never awaited.
+
+A client says ``hello`` with its token (and the last event number it has, to resume) within
+``HELLO_TIMEOUT``; it gets ``welcome``, what it missed (each once), then events as they come.
+Every socket has a bounded queue and a writer task: a client whose queue fills is cut off
+(its TCP connection aborted) and resumes when it reconnects; nobody waits for it. The hub
+keeps no state of its own: events come from the push store's feed (Redis pub/sub when
+several acd processes serve sockets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import WSMsgType, web
+
+from acd import push_protocol as p
+from acd.auth import Principal, TokenError, Tokens
+from acd.push_store import Pushed, PushStore
+
+log = logging.getLogger("acd.push")
+
+HELLO_TIMEOUT = 5.0
+QUEUE = 256
+MAX_MESSAGE = 64 * 1024
+CLOSE_AUTH, CLOSE_SLOW, CLOSE_PROTOCOL = 4401, 4408, 4400
+
+Commands = Callable[[Principal, p.Command], Awaitable[str | None]]
+"""Carries out a client's command: None if done, else why not."""
+
+
+class Connection:
+    def __init__(self, ws: web.WebSocketResponse, who: Principal, abort: Callable[[], None]):
+        self.ws, self.who, self._abort = ws, who, abort
+        self.queue: asyncio.Queue[str] = asyncio.Queue(QUEUE)
+        self.last = 0
+        self.held: list[Pushed] | None = []  # events that came while the backlog was read
+        self.cut = False
+
+    def event(self, pushed: Pushed) -> None:
+        if self.held is not None:
+            self.held.append(pushed)
+        elif pushed.seq > self.last:  # each event once, in order
+            self.last = pushed.seq
+            self.send(p.numbered(pushed.seq, pushed.body))
+
+    def send(self, text: str) -> None:
+        if self.cut:
+            return
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self.cut = True
+            log.warning("push: %s's socket fell %d messages behind: cut off", self.who.user, QUEUE)
+            self._abort()
+
+    def caught_up(self) -> None:
+        held, self.held = self.held or [], None
+        for pushed in held:
+            self.event(pushed)
+
+    async def write(self) -> None:
+        while True:
+            text = await self.queue.get()
+            await self.ws.send_str(text)
+
+
+class Hub:
+    def __init__(self, store: PushStore, tokens: Tokens, commands: Commands) -> None:
+        self._store, self._tokens, self._commands = store, tokens, commands
+        self._users: dict[str, set[Connection]] = {}
+
+    @property
+    def sockets(self) -> int:
+        return sum(map(len, self._users.values()))
+
+    async def run(self) -> None:
+        """Deliver the store's feed to the sockets of this process."""
+        async for pushed in self._store.feed():
+            for connection in list(self._users.get(pushed.user, ())):
+                connection.event(pushed)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(heartbeat=30.0, max_msg_size=MAX_MESSAGE)
+        await ws.prepare(request)
+        hello = await self._hello(ws)
+        if hello is None:
+            return ws
+        who, resume = hello
+        transport = request.transport
+        connection = Connection(ws, who, transport.abort if transport else lambda: None)
+        self._users.setdefault(who.user, set()).add(connection)
+        writer = asyncio.create_task(connection.write())
+        try:
+            await self._catch_up(connection, resume)
+            await self._serve(connection)
+        finally:
+            self._users[who.user].discard(connection)
+            if not self._users[who.user]:
+                del self._users[who.user]
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                await writer
+        return ws
+
+    async def _hello(self, ws: web.WebSocketResponse) -> tuple[Principal, int | None] | None:
+        try:
+            message = await ws.receive(timeout=HELLO_TIMEOUT)
+            hello = p.parse(message.data) if message.type is WSMsgType.TEXT else None
+            if not isinstance(hello, p.Hello):
+                raise p.BadMessage("the first message must be hello")
+            return self._tokens.verify(hello.token), hello.resume
+        except (TimeoutError, p.BadMessage, TokenError) as exc:
+            why = "no hello" if isinstance(exc, TimeoutError) else str(exc)
+            code = CLOSE_PROTOCOL if isinstance(exc, p.BadMessage) else CLOSE_AUTH
+            await ws.close(code=code, message=why[:120].encode())
+            return None
+
+    async def _catch_up(self, connection: Connection, resume: int | None) -> None:
+        user = connection.who.user
+        last = await self._store.last(user)
+        missed = [] if resume is None else await self._store.since(user, resume)
+        welcome = {"user": user, "role": connection.who.role, "teams": list(connection.who.teams)}
+        if missed is None:  # too far behind: start again from the current state
+            connection.send(p.reply("reset", seq=last, **welcome))
+            missed = []
+        else:
+            connection.send(p.reply("welcome", seq=last, missed=len(missed), **welcome))
+        connection.last = resume if resume is not None and missed else last
+        for pushed in missed:
+            connection.event(pushed)  # held is not None yet: goes to held, in order
+        connection.caught_up()
+
+    async def _serve(self, connection: Connection) -> None:
+        async for message in connection.ws:
+            if message.type is not WSMsgType.TEXT:
+                continue
+            try:
+                parsed = p.parse(message.data)
+            except p.BadMessage as exc:
+                connection.send(p.reply("error", error=str(exc)))
+                continue
+            if isinstance(parsed, p.Ping):
+                connection.send(p.reply("pong", id=parsed.id))
+            elif isinstance(parsed, p.Command):
+                why = await self._commands(connection.who, parsed)
+                connection.send(p.reply("result", id=parsed.id, ok=why is None, error=why))
+            else:
+                connection.send(p.reply("error", error="already said hello"))

@@ -1,0 +1,75 @@
+"""What each user is told: the agent their own state and pops, their team's supervisors the
+same, admins everything; the pop carries what the caller chose in the IVR."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from acd.auth import User
+from acd.core import messages as m
+from acd.ivr import steps as s
+from acd.push_feed import PushFeed
+from acd.push_store import MemoryPushStore
+
+USERS = {
+    "1001": User("1001", "", "agent", ("Billing",)),
+    "1002": User("1002", "", "agent", ("Support",)),
+    "1900": User("1900", "", "supervisor", ("Billing",)),
+    "1901": User("1901", "", "supervisor", ("Support",)),
+    "1999": User("1999", "", "admin"),
+}
+TEAMS = {"1001": "Billing", "1002": "Support"}
+
+
+async def told(feed: PushFeed, store: MemoryPushStore, users: list[str]) -> dict[str, Any]:
+    task = asyncio.create_task(feed.run())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    found = {}
+    for user in users:
+        messages = await store.since(user, 0) or []
+        found[user] = [(json.loads(p.body)["event"], json.loads(p.body)["data"]) for p in messages]
+    return found
+
+
+async def test_an_agents_state_reaches_them_their_teams_supervisor_and_the_admin() -> None:
+    store = MemoryPushStore()
+    feed = PushFeed(store, USERS, TEAMS)
+    feed.routed(m.AgentChanged("1001", "ready", "", 5.0))
+    seen = await told(feed, store, list(USERS))
+    state = ("agent_state", {"agent": "1001", "state": "ready", "reason": "", "at": 5.0})
+    assert seen == {"1001": [state], "1002": [], "1900": [state], "1901": [], "1999": [state]}
+
+
+async def test_the_pop_carries_the_callers_ivr_choices_and_wait() -> None:
+    store = MemoryPushStore()
+    feed = PushFeed(store, USERS, TEAMS)
+    queued = s.Queued("billing", {"billing": 5}, 5, "zh")
+    finish = s.Finish(
+        queued, {"verified": "yes", "language": "zh"}, ("hotline.start", "hotline.pay")
+    )
+    feed.ivr_ended(s.IvrEnded("c1", "hotline", "v7", finish, "PJSIP/trunk-1"))
+    decision = m.Decision(
+        12.0, "c1", "1001", "call waiting", 4.5, 0, "billing>=5", "longest_idle", ()
+    )
+    feed.routed(m.Offer("c1", "1001", decision))
+    feed.routed(m.CancelOffer("c1", "1001", "no answer"))
+    seen = await told(feed, store, ["1001", "1002"])
+    assert seen["1001"] == [
+        ("call_offered", {"call": "c1", "agent": "1001", "waited": 4.5, "call_type": "billing",
+                          "flow": "hotline@v7", "ivr_path": ["hotline.start", "hotline.pay"],
+                          "ivr_vars": {"verified": "yes", "language": "zh"}}),
+        ("call_withdrawn", {"call": "c1", "agent": "1001", "why": "no answer"}),
+    ]  # fmt: skip
+    assert seen["1002"] == []
+
+
+async def test_commands_that_tell_nobody_anything_are_not_pushed() -> None:
+    store = MemoryPushStore()
+    feed = PushFeed(store, USERS, TEAMS)
+    feed.routed(m.Overflow("c1", "hotline.offer_callback", 30.0))
+    feed.routed(m.Refused("1001", "SetReady", "on a call"))
+    seen = await told(feed, store, list(USERS))
+    assert all(messages == [] for messages in seen.values())

@@ -1,0 +1,75 @@
+"""The screen-pop on the real rig: the agent whose phone rings, and their supervisor, get the
+caller's IVR choices over the WebSocket before anyone answers; another agent gets nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from rig.ports import free_port
+from rig.session import Rig
+from rig.sipcaller import SipCaller
+
+from tests.ami_helpers import running_client
+from tests.system.phones import add_agent_phone
+from tests.system.server import acd_running
+from tests.system.test_ivr_live import OPEN, sample_flows
+from tests.system.test_routing_live import call_support, desk, login, wait_incoming
+from tests.system.test_routing_restart import uniqueid
+
+
+async def connected(
+    session: aiohttp.ClientSession, http: int, user: str
+) -> aiohttp.ClientWebSocketResponse:
+    ws = await session.ws_connect(f"http://127.0.0.1:{http}/ws")
+    await ws.send_json({"v": 1, "type": "hello", "token": login(http, user)})
+    welcome = json.loads((await ws.receive(timeout=5)).data)
+    assert welcome["type"] == "welcome" and welcome["user"] == user
+    return ws
+
+
+async def next_event(ws: aiohttp.ClientWebSocketResponse, name: str) -> dict[str, Any]:
+    while True:
+        message: dict[str, Any] = json.loads((await ws.receive(timeout=15)).data)
+        if message.get("event") == name:
+            return message
+
+
+async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
+    rig: Rig, tmp_path: Path
+) -> None:
+    with (
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as phones,
+    ):
+        assert add_agent_phone(phones, rig, "2002", answer=False) == ("REGISTERED", 200)
+        async with aiohttp.ClientSession() as session:
+            agent = await connected(session, http, "2002")
+            lead = await connected(session, http, "2900")
+            other = await connected(session, http, "2001")
+            assert desk(http, "2002", "login") == 202
+            assert desk(http, "2002", "ready") == 202
+            async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (
+                _,
+                log,
+            ):
+                call, channel = await call_support(phones, rig, log)
+                leg = await wait_incoming(phones, "2002")
+                pop = await next_event(agent, "call_offered")
+                ringing = phones.state(leg)[0]
+                seen_by_lead = await next_event(lead, "call_offered")
+                await other.send_json({"v": 1, "type": "ping", "id": "sync"})
+                after = json.loads((await other.receive(timeout=5)).data)
+                caller = uniqueid(log, channel)
+                phones.hangup(call)
+                withdrawn = await next_event(agent, "call_withdrawn")
+    assert ringing != "CONFIRMED"  # the pop came before any answer
+    assert pop["data"]["call"] == caller and pop["data"]["agent"] == "2002"
+    assert pop["data"]["call_type"] == "tech"
+    assert pop["data"]["ivr_vars"]["menu_path"] == "language:2>main_menu:2"
+    assert pop["data"]["ivr_path"][-1] == "hotline.tech_queue"
+    assert seen_by_lead["data"] == pop["data"]  # the support team's supervisor
+    assert after == {"v": 1, "type": "pong", "id": "sync"}  # the billing agent: nothing
+    assert withdrawn["data"] == {"call": caller, "agent": "2002", "why": "caller hung up"}
