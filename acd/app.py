@@ -136,7 +136,7 @@ async def serve(settings: Settings) -> None:
         action_timeout=settings.ami_action_timeout,
         backoff_max=settings.ami_backoff_max,
     )
-    flows, calls = await _ivr(settings, runtime.submit)
+    flows, calls, directory = await _ivr(settings, runtime.submit)
     now = clock(settings.clock_start)
     seconds = lambda: now().timestamp()  # noqa: E731
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
@@ -147,7 +147,7 @@ async def serve(settings: Settings) -> None:
     users, auth = _auth(settings, specs, seconds)
     teams = {a.id: a.team for a in specs if a.takes_calls}
     push = RedisPushStore(settings.redis_url, site=settings.site)
-    feed = PushFeed(push, users, teams)
+    feed = PushFeed(push, users, teams, directory)
     handlers.append(feed.ivr_ended)
     routing = None if policy is None else LiveRouting(
         policy, ami, seconds, runtime.submit, journal, on_command=feed.routed
@@ -186,8 +186,11 @@ async def serve(settings: Settings) -> None:
         await push.close()
 
 
-async def _ivr(settings: Settings, submit: Callable[[Any], None]) -> tuple[FlowPublisher, IvrCalls]:
-    """The IVR flows (published once now, then watched) and the calls running them."""
+async def _ivr(
+    settings: Settings, submit: Callable[[Any], None]
+) -> tuple[FlowPublisher, IvrCalls, Directory | None]:
+    """The IVR flows (published once now, then watched), the calls running them, and the
+    customer directory they look callers up in."""
     sounds = settings.sounds_dir if settings.sounds_dir and settings.sounds_dir.is_dir() else None
     if sounds is None:
         log.warning("sound directory %s not found: prompts are not checked", settings.sounds_dir)
@@ -196,7 +199,7 @@ async def _ivr(settings: Settings, submit: Callable[[Any], None]) -> tuple[FlowP
     directory = Directory.from_json(settings.directory) if settings.directory else None
     calls = IvrCalls(catalog=flows.catalog, directory=directory,
                      clock=clock(settings.clock_start), on_end=submit)  # fmt: skip
-    return flows, calls
+    return flows, calls, directory
 
 
 async def _agi(settings: Settings, calls: IvrCalls, hold: HoldAnnouncements) -> AgiServer:

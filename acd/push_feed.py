@@ -15,6 +15,7 @@ from typing import Any
 
 from acd.auth import User
 from acd.core import messages as m
+from acd.directory import Directory
 from acd.ivr import steps as s
 from acd.push_protocol import event
 from acd.push_store import PushStore
@@ -26,9 +27,11 @@ KEEP_CALLS = 10_000
 
 class PushFeed:
     def __init__(self, store: PushStore, users: Mapping[str, User],
-                 teams: Mapping[str, str | None]) -> None:  # fmt: skip
-        """``users``: everyone who may log in; ``teams``: each agent's team."""
-        self._store, self._teams = store, teams
+                 teams: Mapping[str, str | None], directory: Directory | None = None,
+                 ) -> None:  # fmt: skip
+        """``users``: everyone who may log in; ``teams``: each agent's team; ``directory``:
+        where to find a caller the IVR did not look up."""
+        self._store, self._teams, self._directory = store, teams, directory
         self._watchers: dict[str, tuple[str, ...]] = {
             agent: tuple(
                 u.id for u in users.values()
@@ -44,11 +47,13 @@ class PushFeed:
     def ivr_ended(self, event: object) -> None:
         """Runtime handler: keep what the caller chose, for the pop when an agent rings."""
         if isinstance(event, s.IvrEnded) and isinstance(event.finish.outcome, s.Queued):
+            ivr_vars = dict(event.finish.vars)
             self._calls[event.call_id] = {
                 "call_type": event.finish.outcome.call_type,
+                "caller": self._caller(ivr_vars),
                 "flow": f"{event.flow}@{event.version}",
                 "ivr_path": list(event.finish.path),
-                "ivr_vars": dict(event.finish.vars),
+                "ivr_vars": ivr_vars,
             }
             if len(self._calls) > KEEP_CALLS:
                 self._calls.popitem(last=False)
@@ -68,6 +73,18 @@ class PushFeed:
             case m.CancelOffer():
                 data = {"call": command.call, "agent": command.agent, "why": command.why}
                 self._tell(command.agent, "call_withdrawn", data)
+
+    def _caller(self, ivr_vars: dict[str, str]) -> dict[str, Any]:
+        """The caller's number and customer record: as the IVR found it, else by number."""
+        number = ivr_vars.pop("caller_id", "")
+        found = {k[9:]: ivr_vars.pop(k) for k in list(ivr_vars) if k.startswith("customer_")}
+        source = "ivr" if found else "none"
+        if not found and self._directory is not None and number:
+            customer = self._directory.by_phone(number)
+            if customer is not None:
+                found, source = customer.public(), "directory"
+        return {"number": number, "customer": found or None, "found_by": source,
+                "verified": ivr_vars.get("verified") == "yes"}  # fmt: skip
 
     def _tell(self, agent: str, kind: str, data: Mapping[str, Any]) -> None:
         self._pending.append(((agent, *self._watchers.get(agent, ())), event(kind, data)))

@@ -9,6 +9,7 @@ from typing import Any
 
 from acd.auth import User
 from acd.core import messages as m
+from acd.directory import Customer, Directory
 from acd.ivr import steps as s
 from acd.push_feed import PushFeed
 from acd.push_store import MemoryPushStore
@@ -43,27 +44,47 @@ async def test_an_agents_state_reaches_them_their_teams_supervisor_and_the_admin
     assert seen == {"1001": [state], "1002": [], "1900": [state], "1901": [], "1999": [state]}
 
 
-async def test_the_pop_carries_the_callers_ivr_choices_and_wait() -> None:
-    store = MemoryPushStore()
-    feed = PushFeed(store, USERS, TEAMS)
+def offered(feed: PushFeed, vars: dict[str, str]) -> None:
     queued = s.Queued("billing", {"billing": 5}, 5, "zh")
-    finish = s.Finish(
-        queued, {"verified": "yes", "language": "zh"}, ("hotline.start", "hotline.pay")
-    )
-    feed.ivr_ended(s.IvrEnded("c1", "hotline", "v7", finish, "PJSIP/trunk-1"))
+    path = ("hotline.start", "hotline.pay")
+    feed.ivr_ended(s.IvrEnded("c1", "hotline", "v7", s.Finish(queued, vars, path), "PJSIP/t-1"))
     decision = m.Decision(
         12.0, "c1", "1001", "call waiting", 4.5, 0, "billing>=5", "longest_idle", ()
     )
     feed.routed(m.Offer("c1", "1001", decision))
+
+
+async def test_the_pop_carries_the_caller_the_ivr_found_their_choices_and_wait() -> None:
+    store = MemoryPushStore()
+    feed = PushFeed(store, USERS, TEAMS)
+    offered(feed, {"caller_id": "13800000001", "customer_name": "王芳", "customer_tier": "vip",
+                   "verified": "yes", "language": "zh"})  # fmt: skip
     feed.routed(m.CancelOffer("c1", "1001", "no answer"))
     seen = await told(feed, store, ["1001", "1002"])
     assert seen["1001"] == [
-        ("call_offered", {"call": "c1", "agent": "1001", "waited": 4.5, "call_type": "billing",
-                          "flow": "hotline@v7", "ivr_path": ["hotline.start", "hotline.pay"],
-                          "ivr_vars": {"verified": "yes", "language": "zh"}}),
+        ("call_offered", {
+            "call": "c1", "agent": "1001", "waited": 4.5, "call_type": "billing",
+            "caller": {"number": "13800000001", "customer": {"name": "王芳", "tier": "vip"},
+                       "found_by": "ivr", "verified": True},
+            "flow": "hotline@v7", "ivr_path": ["hotline.start", "hotline.pay"],
+            "ivr_vars": {"verified": "yes", "language": "zh"},
+        }),
         ("call_withdrawn", {"call": "c1", "agent": "1001", "why": "no answer"}),
     ]  # fmt: skip
     assert seen["1002"] == []
+
+
+async def test_a_caller_the_ivr_did_not_look_up_is_found_in_the_directory_by_number() -> None:
+    store = MemoryPushStore()
+    directory = Directory([Customer("C9", "Alice Smith", ("14155550100",), "100201", "vip")])
+    feed = PushFeed(store, USERS, TEAMS, directory)
+    offered(feed, {"caller_id": "14155550100"})
+    offered(feed, {"caller_id": "0000"})
+    first, second = [data["caller"] for _, data in (await told(feed, store, ["1001"]))["1001"]]
+    assert first == {"number": "14155550100", "verified": False, "found_by": "directory",
+                     "customer": {"id": "C9", "name": "Alice Smith", "account": "100201",
+                                  "tier": "vip"}}  # fmt: skip
+    assert second == {"number": "0000", "customer": None, "found_by": "none", "verified": False}
 
 
 async def test_commands_that_tell_nobody_anything_are_not_pushed() -> None:

@@ -68,6 +68,9 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
     assert ringing != "CONFIRMED"  # the pop came before any answer
     assert pop["data"]["call"] == caller and pop["data"]["agent"] == "2002"
     assert pop["data"]["call_type"] == "tech"
+    customer = pop["data"]["caller"]["customer"]  # samples/customers.json has this number
+    assert pop["data"]["caller"]["number"] == "14155550100"
+    assert (customer["name"], customer["account"]) == ("Alice Smith", "100201")
     assert pop["data"]["ivr_vars"]["menu_path"] == "language:2>main_menu:2"
     assert pop["data"]["ivr_path"][-1] == "hotline.tech_queue"
     assert seen_by_lead["data"] == pop["data"]  # the support team's supervisor
