@@ -20,11 +20,13 @@ from acd.adapters.agi.ivr_calls import IvrCalls
 from acd.adapters.agi.server import AgiChannel, AgiServer
 from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
+from acd.adapters.crm.http import HttpCrm
 from acd.adapters.redis.event_log import RedisEventLog
 from acd.adapters.redis.push_store import RedisPushStore
 from acd.agent_desk import AgentDesk
 from acd.agents_file import AgentSpec, load_live_policy
 from acd.auth import Logins, Tokens, User
+from acd.callers import Callers
 from acd.config import Settings
 from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
@@ -147,7 +149,8 @@ async def serve(settings: Settings) -> None:
     users, auth = _auth(settings, specs, seconds)
     teams = {a.id: a.team for a in specs if a.takes_calls}
     push = RedisPushStore(settings.redis_url, site=settings.site)
-    feed = PushFeed(push, users, teams, directory)
+    crm = HttpCrm(settings.crm_url, timeout=settings.crm_timeout) if settings.crm_url else None
+    feed = PushFeed(push, users, teams, Callers(directory, crm))
     handlers.append(feed.ivr_ended)
     routing = None if policy is None else LiveRouting(
         policy, ami, seconds, runtime.submit, journal, on_command=feed.routed
@@ -184,6 +187,8 @@ async def serve(settings: Settings) -> None:
         await runner.cleanup()
         await event_log.close()
         await push.close()
+        if crm is not None:
+            await crm.close()
 
 
 async def _ivr(

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     flows_poll: float = Field(1.0, gt=0)
     """Seconds between checks of ``flows_dir`` for changed files."""
 
+    crm_url: str | None = None
+    """An external CRM to look callers up in: a URL with ``{number}`` (JSON back, 404 when
+    unknown); the built-in directory stands in when it fails. Unset: the directory only."""
+    crm_timeout: float = Field(2.0, gt=0, le=30)
+    """Seconds the CRM has to answer (the screen-pop never waits for it)."""
     token_secret: SecretStr | None = None
     """Signs the login tokens (at least 32 characters; every acd of a site shares it). Unset:
     a random one per start, so tokens do not survive a restart."""

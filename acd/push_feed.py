@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from acd.auth import User
+from acd.callers import Callers
 from acd.core import messages as m
-from acd.directory import Directory
 from acd.ivr import steps as s
 from acd.push_protocol import event
 from acd.push_store import PushStore
@@ -27,11 +27,10 @@ KEEP_CALLS = 10_000
 
 class PushFeed:
     def __init__(self, store: PushStore, users: Mapping[str, User],
-                 teams: Mapping[str, str | None], directory: Directory | None = None,
-                 ) -> None:  # fmt: skip
-        """``users``: everyone who may log in; ``teams``: each agent's team; ``directory``:
-        where to find a caller the IVR did not look up."""
-        self._store, self._teams, self._directory = store, teams, directory
+                 teams: Mapping[str, str | None], callers: Callers) -> None:  # fmt: skip
+        """``users``: everyone who may log in; ``teams``: each agent's team; ``callers``:
+        who is calling."""
+        self._store, self._teams, self._callers = store, teams, callers
         self._watchers: dict[str, tuple[str, ...]] = {
             agent: tuple(
                 u.id for u in users.values()
@@ -41,6 +40,8 @@ class PushFeed:
             for agent, team in teams.items()
         }  # fmt: skip
         self._calls: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._offered: dict[str, str] = {}  # call -> the agent whose phone rang last
+        self._lookups: set[asyncio.Task[None]] = set()
         self._pending: deque[tuple[tuple[str, ...], str]] = deque()
         self._wakeup = asyncio.Event()
 
@@ -48,15 +49,30 @@ class PushFeed:
         """Runtime handler: keep what the caller chose, for the pop when an agent rings."""
         if isinstance(event, s.IvrEnded) and isinstance(event.finish.outcome, s.Queued):
             ivr_vars = dict(event.finish.vars)
+            caller, ask_crm = self._callers.first(ivr_vars)
             self._calls[event.call_id] = {
                 "call_type": event.finish.outcome.call_type,
-                "caller": self._caller(ivr_vars),
+                "caller": caller,
                 "flow": f"{event.flow}@{event.version}",
                 "ivr_path": list(event.finish.path),
                 "ivr_vars": ivr_vars,
             }
             if len(self._calls) > KEEP_CALLS:
-                self._calls.popitem(last=False)
+                self._offered.pop(self._calls.popitem(last=False)[0], None)
+            if ask_crm:
+                task = asyncio.get_running_loop().create_task(self._ask_crm(event.call_id))
+                self._lookups.add(task)
+                task.add_done_callback(self._lookups.discard)
+
+    async def _ask_crm(self, call: str) -> None:
+        """The CRM's answer, into the call's pop; an update if the pop went out already."""
+        known = self._calls.get(call)
+        if known is None:
+            return
+        known["caller"] = caller = await self._callers.from_crm(known["caller"])
+        agent = self._offered.get(call)
+        if agent is not None:
+            self._tell(agent, "call_caller", {"call": call, "agent": agent, "caller": caller})
 
     def routed(self, command: m.Command) -> None:
         """Live routing's command, once logged: tell the agent and those who watch them."""
@@ -66,6 +82,7 @@ class PushFeed:
                                         "reason": command.reason, "at": command.at}  # fmt: skip
                 self._tell(command.agent, "agent_state", data)
             case m.Offer():
+                self._offered[command.call] = command.agent
                 decision = command.decision
                 data = {"call": command.call, "agent": command.agent, "waited": decision.waited,
                         **self._calls.get(command.call, {})}  # fmt: skip
@@ -73,18 +90,6 @@ class PushFeed:
             case m.CancelOffer():
                 data = {"call": command.call, "agent": command.agent, "why": command.why}
                 self._tell(command.agent, "call_withdrawn", data)
-
-    def _caller(self, ivr_vars: dict[str, str]) -> dict[str, Any]:
-        """The caller's number and customer record: as the IVR found it, else by number."""
-        number = ivr_vars.pop("caller_id", "")
-        found = {k[9:]: ivr_vars.pop(k) for k in list(ivr_vars) if k.startswith("customer_")}
-        source = "ivr" if found else "none"
-        if not found and self._directory is not None and number:
-            customer = self._directory.by_phone(number)
-            if customer is not None:
-                found, source = customer.public(), "directory"
-        return {"number": number, "customer": found or None, "found_by": source,
-                "verified": ivr_vars.get("verified") == "yes"}  # fmt: skip
 
     def _tell(self, agent: str, kind: str, data: Mapping[str, Any]) -> None:
         self._pending.append(((agent, *self._watchers.get(agent, ())), event(kind, data)))

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from acd.auth import User
+from acd.callers import Callers
 from acd.core import messages as m
 from acd.directory import Customer, Directory
 from acd.ivr import steps as s
@@ -37,7 +38,7 @@ async def told(feed: PushFeed, store: MemoryPushStore, users: list[str]) -> dict
 
 async def test_an_agents_state_reaches_them_their_teams_supervisor_and_the_admin() -> None:
     store = MemoryPushStore()
-    feed = PushFeed(store, USERS, TEAMS)
+    feed = PushFeed(store, USERS, TEAMS, Callers(None))
     feed.routed(m.AgentChanged("1001", "ready", "", 5.0))
     seen = await told(feed, store, list(USERS))
     state = ("agent_state", {"agent": "1001", "state": "ready", "reason": "", "at": 5.0})
@@ -56,7 +57,7 @@ def offered(feed: PushFeed, vars: dict[str, str]) -> None:
 
 async def test_the_pop_carries_the_caller_the_ivr_found_their_choices_and_wait() -> None:
     store = MemoryPushStore()
-    feed = PushFeed(store, USERS, TEAMS)
+    feed = PushFeed(store, USERS, TEAMS, Callers(None))
     offered(feed, {"caller_id": "13800000001", "customer_name": "王芳", "customer_tier": "vip",
                    "verified": "yes", "language": "zh"})  # fmt: skip
     feed.routed(m.CancelOffer("c1", "1001", "no answer"))
@@ -77,7 +78,7 @@ async def test_the_pop_carries_the_caller_the_ivr_found_their_choices_and_wait()
 async def test_a_caller_the_ivr_did_not_look_up_is_found_in_the_directory_by_number() -> None:
     store = MemoryPushStore()
     directory = Directory([Customer("C9", "Alice Smith", ("14155550100",), "100201", "vip")])
-    feed = PushFeed(store, USERS, TEAMS, directory)
+    feed = PushFeed(store, USERS, TEAMS, Callers(directory))
     offered(feed, {"caller_id": "14155550100"})
     offered(feed, {"caller_id": "0000"})
     first, second = [data["caller"] for _, data in (await told(feed, store, ["1001"]))["1001"]]
@@ -89,7 +90,7 @@ async def test_a_caller_the_ivr_did_not_look_up_is_found_in_the_directory_by_num
 
 async def test_commands_that_tell_nobody_anything_are_not_pushed() -> None:
     store = MemoryPushStore()
-    feed = PushFeed(store, USERS, TEAMS)
+    feed = PushFeed(store, USERS, TEAMS, Callers(None))
     feed.routed(m.Overflow("c1", "hotline.offer_callback", 30.0))
     feed.routed(m.Refused("1001", "SetReady", "on a call"))
     seen = await told(feed, store, list(USERS))

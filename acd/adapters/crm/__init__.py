@@ -1,0 +1,1 @@
+"""External CRMs: where acd looks a caller up besides its built-in directory."""

@@ -1,0 +1,53 @@
+"""Who is calling, for the screen-pop: the IVR's own lookup first; else the external CRM, if
+there is one (the built-in directory standing in when it fails); else the directory.
+
+The caller is known at once from the IVR or the directory; a CRM answer comes later, so the
+pop never waits for it: it says ``crm: pending`` and an update follows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from acd.adapters.crm.http import CrmAnswer, CrmUnavailable
+from acd.directory import Directory
+
+
+class Crm(Protocol):
+    async def find(self, number: str) -> CrmAnswer: ...
+
+
+class Callers:
+    def __init__(self, directory: Directory | None, crm: Crm | None = None) -> None:
+        self._directory, self._crm = directory, crm
+
+    def first(self, ivr_vars: dict[str, str]) -> tuple[dict[str, Any], bool]:
+        """The caller as known now (taking ``caller_id`` and ``customer_*`` out of the IVR's
+        variables), and whether the CRM is still to be asked."""
+        number = ivr_vars.pop("caller_id", "")
+        found = {k[9:]: ivr_vars.pop(k) for k in list(ivr_vars) if k.startswith("customer_")}
+        caller: dict[str, Any] = {"number": number, "customer": found or None,
+                                  "found_by": "ivr" if found else "none",
+                                  "verified": ivr_vars.get("verified") == "yes"}  # fmt: skip
+        if found or not number:
+            return caller, False
+        if self._crm is not None:
+            return {**caller, "crm": "pending"}, True
+        return {**caller, **self._from_directory(number)}, False
+
+    async def from_crm(self, caller: dict[str, Any]) -> dict[str, Any]:
+        """The caller once the CRM answered, or with the directory and why the CRM did not."""
+        assert self._crm is not None
+        try:
+            answer = await self._crm.find(caller["number"])
+        except CrmUnavailable as exc:
+            fallback = self._from_directory(caller["number"])
+            return {**caller, **fallback, "crm": f"unavailable: {exc}"}
+        found = {"customer": answer.customer, "found_by": "crm" if answer.customer else "none"}
+        return {**caller, **found, "crm": "ok"}
+
+    def _from_directory(self, number: str) -> dict[str, Any]:
+        customer = self._directory.by_phone(number) if self._directory else None
+        if customer is None:
+            return {"customer": None, "found_by": "none"}
+        return {"customer": customer.public(), "found_by": "directory"}
