@@ -16,7 +16,7 @@ from acd.push_store import KEEP, Pushed
 # one atomic step, so numbers never repeat or go back, whichever acd publishes.
 PUBLISH = """
 local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-1', 'b', ARGV[2])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], string.format('%d-1', seq), 'b', ARGV[2])
 redis.call('PUBLISH', KEYS[3], cjson.encode({u = ARGV[1], s = seq, b = ARGV[2]}))
 return seq
 """
