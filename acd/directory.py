@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ITERATIONS = 20_000
-PUBLIC_FIELDS = ("id", "name", "account", "tier", "language")
+PUBLIC_FIELDS = ("id", "name", "account", "tier", "language", "notes")
 
 
 def hash_pin(pin: str, *, salt: str | None = None, iterations: int = ITERATIONS) -> str:
@@ -37,6 +37,7 @@ class Customer:
     account: str = ""
     tier: str = "standard"
     language: str = ""
+    notes: str = ""
     pin_hash: str = field(default="", repr=False)
 
     def public(self) -> dict[str, str]:

@@ -59,3 +59,16 @@ def test_a_bad_file_is_one_clear_error(tmp_path: Path, content: str, message: st
 def test_a_missing_file_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"customer directory .*nope\.json: No such file"):
         Directory.from_json(tmp_path / "nope.json")
+
+
+def test_the_sample_directory_has_hundreds_of_customers_with_chinese_and_english_names() -> None:
+    path = Path(__file__).resolve().parents[2] / "samples" / "customers.json"
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    directory = Directory.from_json(path)
+    phones = [phone for row in rows for phone in row["phones"]]
+    assert len(rows) >= 300 and len(phones) == len(set(phones))
+    assert all(directory.by_phone(phone) is not None for phone in phones)
+    chinese = [row for row in rows if "\u4e00" <= row["name"][0] <= "\u9fff"]
+    assert 0.3 < len(chinese) / len(rows) < 0.9
+    assert all("pin" not in row for row in rows[4:])  # made-up ones: hashed PINs only
+    assert directory.verify("200005", "0005") is not None
