@@ -100,9 +100,20 @@ class PushFeed:
             await self._wakeup.wait()
             self._wakeup.clear()
             while self._pending:
-                users, body = self._pending.popleft()
+                users, body = self._pending[0]
                 for user in users:
-                    try:
-                        await self._store.publish(user, body)
-                    except Exception:  # the store is down: this message is lost, not the rest
-                        log.exception("push to %s failed", user)
+                    await self._publish(user, body)
+                self._pending.popleft()
+
+    async def _publish(self, user: str, body: str) -> None:
+        """Publish, retrying while the store is down: later messages wait, none is lost."""
+        delay = 0.1
+        while True:
+            try:
+                await self._store.publish(user, body)
+                return
+            except Exception as exc:  # any failure of the store: retry
+                if delay == 0.1:
+                    log.error("push to %s failed (%s): retrying", user, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)

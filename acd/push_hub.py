@@ -27,6 +27,8 @@ HELLO_TIMEOUT = 5.0
 QUEUE = 256
 MAX_MESSAGE = 64 * 1024
 CLOSE_AUTH, CLOSE_SLOW, CLOSE_PROTOCOL = 4401, 4408, 4400
+RESYNC_AFTER = 0.5
+"""Seconds after listening again before catching sockets up (by then the feed listens)."""
 
 Commands = Callable[[Principal, p.Command], Awaitable[str | None]]
 """Carries out a client's command: None if done, else why not."""
@@ -72,16 +74,41 @@ class Hub:
     def __init__(self, store: PushStore, tokens: Tokens, commands: Commands) -> None:
         self._store, self._tokens, self._commands = store, tokens, commands
         self._users: dict[str, set[Connection]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def sockets(self) -> int:
         return sum(map(len, self._users.values()))
 
     async def run(self) -> None:
-        """Deliver the store's feed to the sockets of this process."""
-        async for pushed in self._store.feed():
-            for connection in list(self._users.get(pushed.user, ())):
-                connection.event(pushed)
+        """Deliver the store's feed to the sockets of this process; if the feed breaks (Redis
+        restarted), listen again and give every socket what it missed meanwhile."""
+        broken = False
+        while True:
+            try:
+                if broken:  # once listening again: events twice are dropped by number
+                    task = asyncio.create_task(self._resync(after=RESYNC_AFTER))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                async for pushed in self._store.feed():
+                    for connection in list(self._users.get(pushed.user, ())):
+                        connection.event(pushed)
+            except Exception as exc:  # any failure of the store: listen again
+                if not broken:
+                    log.error("push feed broken (%s): retrying", exc)
+                broken = True
+                await asyncio.sleep(1.0)
+            else:
+                broken = False
+
+    async def _resync(self, *, after: float) -> None:
+        await asyncio.sleep(after)
+        for user, connections in list(self._users.items()):
+            for connection in list(connections):
+                missed = await self._store.since(user, connection.last)
+                for pushed in missed or []:
+                    connection.event(pushed)
+        log.warning("push feed back: sockets caught up")
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(heartbeat=30.0, max_msg_size=MAX_MESSAGE)

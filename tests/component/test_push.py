@@ -33,8 +33,8 @@ TEAMS = {"1001": "Billing", "1002": "Support"}
 
 
 class Push:
-    def __init__(self, keep: int = 1000) -> None:
-        self.store = MemoryPushStore(keep)
+    def __init__(self, keep: int = 1000, store: MemoryPushStore | None = None) -> None:
+        self.store = store or MemoryPushStore(keep)
         self.tokens = Tokens(SECRET, ttl=900, clock=lambda: 1000.0)
         self.submitted: list[Any] = []
         desk = AgentDesk(TEAMS, lambda: 1000.0, self.submitted.append)
