@@ -65,6 +65,10 @@ class Tokens:
             raise ValueError("the token secret must be at least 32 characters")
         self._secret, self.ttl, self._clock = secret, ttl, clock
 
+    def now(self) -> float:
+        """acd's clock, the one expiries are counted in."""
+        return self._clock()
+
     def issue(self, who: Principal) -> tuple[str, float]:
         """A token for ``who`` and when it expires (seconds since the epoch)."""
         now = self._clock()
@@ -74,6 +78,10 @@ class Tokens:
         return jwt.encode(claims, self._secret, algorithm="HS256"), float(int(expires))
 
     def verify(self, token: str) -> Principal:
+        return self.check(token)[0]
+
+    def check(self, token: str) -> tuple[Principal, float]:
+        """Who the token is for, and when it expires; ``TokenError`` if it is no good."""
         try:
             claims = jwt.decode(
                 token, self._secret, algorithms=["HS256"], issuer=ISSUER,
@@ -86,7 +94,7 @@ class Tokens:
         role, teams = claims.get("role"), claims.get("teams", [])
         if role not in ROLES or not isinstance(teams, list):
             raise TokenError("invalid token: bad role or teams")
-        return Principal(str(claims["sub"]), role, tuple(map(str, teams)))
+        return Principal(str(claims["sub"]), role, tuple(map(str, teams))), float(claims["exp"])
 
 
 class Logins:

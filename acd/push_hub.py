@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -35,8 +36,9 @@ Commands = Callable[[Principal, p.Command], Awaitable[str | None]]
 
 
 class Connection:
-    def __init__(self, ws: web.WebSocketResponse, who: Principal, abort: Callable[[], None]):
-        self.ws, self.who, self._abort = ws, who, abort
+    def __init__(self, ws: web.WebSocketResponse, who: Principal, expires: float,
+                 abort: Callable[[], None]) -> None:  # fmt: skip
+        self.ws, self.who, self.expires, self._abort = ws, who, expires, abort
         self.queue: asyncio.Queue[str] = asyncio.Queue(QUEUE)
         self.last = 0
         self.held: list[Pushed] | None = []  # events that came while the backlog was read
@@ -101,6 +103,25 @@ class Hub:
             else:
                 broken = False
 
+    async def _expire(self, connection: Connection) -> None:
+        """Close the socket when its token expires, unless the client renewed it."""
+        for _ in itertools.count():  # a renewal moves the expiry: look again after each sleep
+            left = connection.expires - self._tokens.now()
+            if left <= 0:
+                break
+            await asyncio.sleep(left)
+        await connection.ws.close(code=CLOSE_AUTH, message=b"token expired")
+
+    def _renew(self, connection: Connection, token: str) -> str:
+        try:
+            who, expires = self._tokens.check(token)
+        except TokenError as exc:
+            return p.reply("error", error=str(exc))
+        if who != connection.who:
+            return p.reply("error", error="renew with a token of the same user and role")
+        connection.expires = expires
+        return p.reply("renewed", expires_at=expires)
+
     async def _resync(self, *, after: float) -> None:
         await asyncio.sleep(after)
         for user, connections in list(self._users.items()):
@@ -116,11 +137,12 @@ class Hub:
         hello = await self._hello(ws)
         if hello is None:
             return ws
-        who, resume = hello
+        who, expires, resume = hello
         transport = request.transport
-        connection = Connection(ws, who, transport.abort if transport else lambda: None)
+        connection = Connection(ws, who, expires, transport.abort if transport else lambda: None)
         self._users.setdefault(who.user, set()).add(connection)
         writer = asyncio.create_task(connection.write())
+        watch = asyncio.create_task(self._expire(connection))
         try:
             await self._catch_up(connection, resume)
             await self._serve(connection)
@@ -128,18 +150,20 @@ class Hub:
             self._users[who.user].discard(connection)
             if not self._users[who.user]:
                 del self._users[who.user]
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
-                await writer
+            for task in (writer, watch):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                    await task
         return ws
 
-    async def _hello(self, ws: web.WebSocketResponse) -> tuple[Principal, int | None] | None:
+    async def _hello(self, ws: web.WebSocketResponse) -> tuple[Principal, float, int | None] | None:
         try:
             message = await ws.receive(timeout=HELLO_TIMEOUT)
             hello = p.parse(message.data) if message.type is WSMsgType.TEXT else None
             if not isinstance(hello, p.Hello):
                 raise p.BadMessage("the first message must be hello")
-            return self._tokens.verify(hello.token), hello.resume
+            who, expires = self._tokens.check(hello.token)
+            return who, expires, hello.resume
         except (TimeoutError, p.BadMessage, TokenError) as exc:
             why = "no hello" if isinstance(exc, TimeoutError) else str(exc)
             code = CLOSE_PROTOCOL if isinstance(exc, p.BadMessage) else CLOSE_AUTH
@@ -172,6 +196,8 @@ class Hub:
                 continue
             if isinstance(parsed, p.Ping):
                 connection.send(p.reply("pong", id=parsed.id))
+            elif isinstance(parsed, p.Renew):
+                connection.send(self._renew(connection, parsed.token))
             elif isinstance(parsed, p.Command):
                 why = await self._commands(connection.who, parsed)
                 connection.send(p.reply("result", id=parsed.id, ok=why is None, error=why))

@@ -34,6 +34,15 @@ class Ping(BaseModel):
     id: str | int | None = None
 
 
+class Renew(BaseModel):
+    """A fresh token for the same user, before the one given at hello expires."""
+
+    model_config = STRICT
+    type: Literal["renew"]
+    v: Literal[1] = 1
+    token: str
+
+
 class Command(BaseModel):
     """Ask for something; a ``result`` with the same ``id`` answers."""
 
@@ -45,15 +54,15 @@ class Command(BaseModel):
     args: dict[str, Any] = {}
 
 
-ClientMessage = Annotated[Hello | Ping | Command, Field(discriminator="type")]
-_CLIENT: TypeAdapter[Hello | Ping | Command] = TypeAdapter(ClientMessage)
+ClientMessage = Annotated[Hello | Ping | Renew | Command, Field(discriminator="type")]
+_CLIENT: TypeAdapter[Hello | Ping | Renew | Command] = TypeAdapter(ClientMessage)
 
 
 class BadMessage(ValueError):
     pass
 
 
-def parse(text: str) -> Hello | Ping | Command:
+def parse(text: str) -> Hello | Ping | Renew | Command:
     try:
         return _CLIENT.validate_json(text)
     except ValidationError as exc:

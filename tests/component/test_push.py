@@ -10,7 +10,8 @@ import json
 import os
 import socket
 import struct
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -33,9 +34,14 @@ TEAMS = {"1001": "Billing", "1002": "Support"}
 
 
 class Push:
-    def __init__(self, keep: int = 1000, store: MemoryPushStore | None = None) -> None:
+    def __init__(
+        self,
+        keep: int = 1000,
+        store: MemoryPushStore | None = None,
+        clock: Callable[[], float] = lambda: 1000.0,
+    ) -> None:
         self.store = store or MemoryPushStore(keep)
-        self.tokens = Tokens(SECRET, ttl=900, clock=lambda: 1000.0)
+        self.tokens = Tokens(SECRET, ttl=900, clock=clock)
         self.submitted: list[Any] = []
         desk = AgentDesk(TEAMS, lambda: 1000.0, self.submitted.append)
         self.hub = Hub(self.store, self.tokens, desk.command)
@@ -240,3 +246,27 @@ async def test_a_client_that_stops_reading_is_cut_off_and_others_keep_getting_th
         stuck.close()
     assert theirs["data"]["n"] == 1
     assert "push: 1001's socket fell 256 messages behind: cut off" in caplog.text
+
+
+async def test_a_socket_is_closed_when_its_token_expires_unless_renewed() -> None:
+    push = Push(clock=time.time)  # real time: the hub sleeps until the expiry
+    short = Tokens(SECRET, ttl=2, clock=time.time).issue(Principal("1001", "agent"))[0]
+    longer = Tokens(SECRET, ttl=5, clock=time.time).issue(Principal("1001", "agent"))[0]
+    async with running(push):
+        ws = await push.http.ws_connect("/ws")
+        await ws.send_json({"type": "hello", "v": 1, "token": short})
+        await received(ws, 1)
+        await ws.send_json({"type": "renew", "token": push.token("1002")})
+        (refused,) = await received(ws, 1)
+        await ws.send_json({"type": "renew", "token": longer})
+        (renewed,) = await received(ws, 1)
+        await asyncio.sleep(2.5)  # past the first token's expiry
+        await ws.send_json({"type": "ping"})
+        (still,) = await received(ws, 1)
+        closed = await ws.receive(timeout=10)  # the renewed one runs out
+    assert refused["error"] == "renew with a token of the same user and role"
+    assert renewed["type"] == "renewed" and renewed["expires_at"] > time.time() - 1
+    assert still["type"] == "pong"
+    assert (closed.type, closed.data, closed.extra) == (
+        aiohttp.WSMsgType.CLOSE, CLOSE_AUTH, "token expired"
+    )  # fmt: skip
