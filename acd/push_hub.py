@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
@@ -28,6 +29,8 @@ HELLO_TIMEOUT = 5.0
 QUEUE = 256
 MAX_MESSAGE = 64 * 1024
 CLOSE_AUTH, CLOSE_SLOW, CLOSE_PROTOCOL = 4401, 4408, 4400
+SWEEP = 1.0
+"""Seconds between looks for sockets whose token expired."""
 RESYNC_AFTER = 0.5
 """Seconds after listening again before catching sockets up (by then the feed listens)."""
 
@@ -36,10 +39,18 @@ Commands = Callable[[Principal, p.Command], Awaitable[str | None]]
 
 
 class Connection:
+    """One socket: what it is owed (each event once, in order) and what is still to send.
+
+    Idle, it holds no task and no queue (memory per socket is a goal): a writer task runs
+    only while messages wait, and a socket with ``QUEUE`` messages waiting is cut off."""
+
+    __slots__ = ("_abort", "_writer", "cut", "expires", "held", "last", "pending", "who", "ws")
+
     def __init__(self, ws: web.WebSocketResponse, who: Principal, expires: float,
                  abort: Callable[[], None]) -> None:  # fmt: skip
         self.ws, self.who, self.expires, self._abort = ws, who, expires, abort
-        self.queue: asyncio.Queue[str] = asyncio.Queue(QUEUE)
+        self.pending: deque[str] = deque()
+        self._writer: asyncio.Task[None] | None = None
         self.last = 0
         self.held: list[Pushed] | None = []  # events that came while the backlog was read
         self.cut = False
@@ -54,29 +65,43 @@ class Connection:
     def send(self, text: str) -> None:
         if self.cut:
             return
-        try:
-            self.queue.put_nowait(text)
-        except asyncio.QueueFull:
+        if len(self.pending) >= QUEUE:
             self.cut = True
             log.warning("push: %s's socket fell %d messages behind: cut off", self.who.user, QUEUE)
             self._abort()
+            return
+        self.pending.append(text)
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._write())
 
     def caught_up(self) -> None:
         held, self.held = self.held or [], None
         for pushed in held:
             self.event(pushed)
 
-    async def write(self) -> None:
-        while True:
-            text = await self.queue.get()
-            await self.ws.send_str(text)
+    async def _write(self) -> None:
+        try:
+            while self.pending:
+                await self.ws.send_str(self.pending[0])
+                self.pending.popleft()
+        except (ConnectionError, RuntimeError):  # the socket closed under the writer
+            self.cut = True
+        finally:
+            self._writer = None
+
+    async def stop(self) -> None:
+        writer = self._writer
+        if writer is not None:
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
 
 
 class Hub:
     def __init__(self, store: PushStore, tokens: Tokens, commands: Commands) -> None:
         self._store, self._tokens, self._commands = store, tokens, commands
         self._users: dict[str, set[Connection]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     @property
     def sockets(self) -> int:
@@ -85,6 +110,13 @@ class Hub:
     async def run(self) -> None:
         """Deliver the store's feed to the sockets of this process; if the feed breaks (Redis
         restarted), listen again and give every socket what it missed meanwhile."""
+        sweeper = asyncio.create_task(self._sweep())
+        try:
+            await self._deliver()
+        finally:
+            sweeper.cancel()
+
+    async def _deliver(self) -> None:
         broken = False
         while True:
             try:
@@ -103,14 +135,19 @@ class Hub:
             else:
                 broken = False
 
-    async def _expire(self, connection: Connection) -> None:
-        """Close the socket when its token expires, unless the client renewed it."""
-        for _ in itertools.count():  # a renewal moves the expiry: look again after each sleep
-            left = connection.expires - self._tokens.now()
-            if left <= 0:
-                break
-            await asyncio.sleep(left)
-        await connection.ws.close(code=CLOSE_AUTH, message=b"token expired")
+    async def _sweep(self) -> None:
+        """Close every socket whose token expired (and was not renewed): one task for all."""
+        while True:
+            await asyncio.sleep(SWEEP)
+            now = self._tokens.now()
+            for connections in list(self._users.values()):
+                for connection in list(connections):
+                    if connection.expires <= now and not connection.cut:
+                        connection.cut = True  # closed on the side: a slow client waits alone
+                        closing = connection.ws.close(code=CLOSE_AUTH, message=b"token expired")
+                        task = asyncio.create_task(closing)
+                        self._tasks.add(task)
+                        task.add_done_callback(self._tasks.discard)
 
     def _renew(self, connection: Connection, token: str) -> str:
         try:
@@ -141,8 +178,6 @@ class Hub:
         transport = request.transport
         connection = Connection(ws, who, expires, transport.abort if transport else lambda: None)
         self._users.setdefault(who.user, set()).add(connection)
-        writer = asyncio.create_task(connection.write())
-        watch = asyncio.create_task(self._expire(connection))
         try:
             await self._catch_up(connection, resume)
             await self._serve(connection)
@@ -150,10 +185,7 @@ class Hub:
             self._users[who.user].discard(connection)
             if not self._users[who.user]:
                 del self._users[who.user]
-            for task in (writer, watch):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, ConnectionError):
-                    await task
+            await connection.stop()
         return ws
 
     async def _hello(self, ws: web.WebSocketResponse) -> tuple[Principal, float, int | None] | None:

@@ -59,7 +59,7 @@ class LiveRouting:
         on_command: Callable[[m.Command], None] | None = None,
     ) -> None:
         """``on_command``: told each of the router's commands once it is in the log."""
-        self.router = Router(policy, explain=True)
+        self.router = Router(policy)  # verdicts on demand: every agent's, per offer, is too dear
         self._on_command = on_command
         self._ami, self._clock, self._submit, self._journal = ami, clock, submit, journal
         self._channels: dict[str, str] = {}  # caller uniqueid -> channel name
@@ -114,7 +114,6 @@ class LiveRouting:
     def replay(self, record: Record) -> None:
         """One record from the log, before going live: state changes, nothing is sent."""
         self._replaying = True
-        self.router.explain = False  # every agent's verdict on every offer: 5x slower
         try:
             self._last = max(self._last, record.at)
             match record:
@@ -132,7 +131,6 @@ class LiveRouting:
                     self._handle(record)
         finally:
             self._replaying = False
-            self.router.explain = True
 
     def went_live(self) -> None:
         """The replay is over: start the timers."""

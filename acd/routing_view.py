@@ -40,8 +40,9 @@ class RoutingView:
     def explain(self, call: str) -> dict[str, object] | None:
         """The decisions on a recent call, and every agent's verdict if it waits now.
 
-        Decisions made live carry every agent's verdict; those rebuilt by the replay at
-        start-up do not (``acd calls explain`` replays them with verdicts)."""
+        Live decisions carry no verdicts: with thousands of agents, each agent's verdict on
+        every offer costs milliseconds and megabytes. ``acd calls explain`` replays the log
+        to give them for any offer."""
         router, decisions = self._live.router, self._live.decisions
         current = router.calls.get(call)
         if call not in decisions and current is None:

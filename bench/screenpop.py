@@ -1,35 +1,31 @@
 """Screen-pop: from what starts an agent's ringing to the ``call_offered`` on that agent's
-socket, with thousands of agent sockets on one acd process; and memory per idle socket.
+socket, with 5,000 agent sockets on one acd process; and acd's memory per idle socket.
 
     PYTHONPATH=scripts .venv/bin/python bench/screenpop.py [--agents 5000 --samples 1000]
-                                                           [--idle 10000] [--no-verdicts]
+                                           [--warmup 20 --idle 10000] [--verdicts]
 
-acd here is one event loop wired as ``acd run`` wires it (``acd/app.py``), logging at INFO to
-a file: the runtime task feeding the push feed and ``LiveRouting`` (``--agents`` agents with
-one skill, one call type), the ``Journal`` over ``RedisEventLog`` and the ``RedisPushStore``
-on a Redis of the bench's own, a ``Directory`` of 500 customers, and the ``Hub`` at ``/ws``
-(aiohttp). Its AMI client talks to a fake Asterisk; that and every agent's browser run in a
-second process (bench/screenpop_peers.py), so their CPU is not acd's. Both processes read
-CLOCK_MONOTONIC (``time.monotonic_ns``), one clock for the whole machine.
+acd: one event loop wired as ``acd.app.serve`` wires it, logging at INFO to a file: the
+runtime task (the push feed's ``ivr_ended``, then ``LiveRouting``: ``--agents`` agents, one
+skill), the ``Journal`` over ``RedisEventLog``, ``RedisPushStore`` (on a Redis of the bench's
+own), 500 customers in the directory, the ``Hub`` at ``/ws``. Its AMI peer (a fake Asterisk)
+and every agent's browser run in another process (screenpop_peers.py), so their CPU is not
+acd's; both processes read CLOCK_MONOTONIC (``time.monotonic_ns``).
 
-Memory: with acd set up and every agent logged in, the server's VmRSS (after gc) before and
-after ``--idle`` sockets have connected and said hello (the agents' and idle users'), over
-the number of sockets. The idle ones then close; the agents' stay for the latency part.
+Memory: acd's VmRSS (after gc) before and after ``--idle`` sockets connect and say hello,
+over their number (every agent logged in before); all but the agents' sockets then close.
 
-Latency: per sample agent (a different one each cycle, the others logged in, not ready):
-  1. the agent's socket asks ``set_state ready``;
-  2. a caller hand-over: t0 in acd just before the IVR's ``IvrEnded`` (Queued, the caller's
-     number in the directory) goes to the runtime, as the FastAGI handler sends it; t1 the
-     agent's socket gets ``call_offered`` (the IVR data, the directory's customer);
-  3. the fake Asterisk answers the agent's Originate; a second caller is handed over and
-     waits (no one is ready);
-  4. an agent freed: t0 in the peers' process as the fake Asterisk writes the Hangups of the
-     agent's leg and caller (AMI); acd ends the call, the agent is ready and is offered the
-     waiting caller at once; t1 the agent's socket gets that ``call_offered``;
-  5. the second call is answered and hung up; the agent asks ``set_state not_ready``.
-Both t1 - t0 include the runtime, the router's decision, the event log write before the
-effects, the push store's Lua (INCR, XADD history, PUBLISH), pub/sub back to the hub, the
-socket's queue and write, and the client's read. Prints readable lines, then one of JSON.
+Latency, a cycle per agent (a different one each time; the other agents are not ready): the
+agent's socket asks ``set_state ready``. handed_over: t0 in acd just before the IVR's
+``IvrEnded`` (Queued; the caller's number is in the directory) goes to the runtime, as the
+FastAGI handler sends it; t1 as the agent's socket gets ``call_offered``. The fake Asterisk
+answers the agent's leg; a second caller is handed over and waits. agent_freed: t0 in the
+peers' process as the fake Asterisk writes the Hangups (AMI) of the agent's leg and caller;
+acd ends the call and offers the waiting caller to the agent at once; t1 as the socket gets
+``call_offered``. That call is answered and hung up; the agent asks ``set_state not_ready``.
+Each t1 - t0 holds the runtime (the directory lookup, the router's decision), the event log
+write before the effects, the push store's Lua (INCR, XADD history, PUBLISH), pub/sub back to
+the hub, the socket's queue and write, and the client's read. Prints readable lines, then
+one line of JSON.
 """
 
 from __future__ import annotations
@@ -115,54 +111,43 @@ class Acd:
         self.routing.apply(event)
         self.busy_ns += time.perf_counter_ns() - began
 
-    @contextlib.asynccontextmanager
-    async def serving(self, port: int) -> AsyncIterator[None]:
-        """The runtime, journal, feed, hub and AMI tasks, and ``/ws`` on ``port``."""
-        app = web.Application()
-        app.router.add_get("/ws", self.hub.handle)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await runner.setup()
-        work = (self.runtime.run(), self.journal.run(), self.feed.run(), self.hub.run())
-        tasks = [asyncio.create_task(job) for job in work]
-        try:
-            await web.TCPSite(runner, "127.0.0.1", port).start()
-            tasks.append(asyncio.create_task(self.ami.run()))
-            await asyncio.wait_for(self.ami.connected.wait(), 10)
-            self.routing.went_live()
-            yield
-        finally:
-            await self.ami.close()
-            for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await runner.cleanup()
-            await self.event_log.close()
-            await self.store.close()
-
 
 @contextlib.asynccontextmanager
-async def start_acd(args: argparse.Namespace, redis_url: str, log_file: Path
-                    ) -> AsyncIterator[tuple[Acd, Peers]]:  # fmt: skip
-    """acd serving, the peers' process connected to its AMI, every agent logged in."""
+async def acd_running(args: argparse.Namespace, redis_url: str, log_file: Path
+                      ) -> AsyncIterator[tuple[Acd, Peers]]:  # fmt: skip
+    """acd's tasks and ``/ws``, the peers' process on its AMI, every agent logged in."""
     logging.basicConfig(level="INFO", filename=log_file, force=True,
                         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")  # fmt: skip
     more_files()
     secret, port = secrets.token_urlsafe(32), free_port()
     async with Peers.running(f"http://127.0.0.1:{port}/ws", secret) as (peers, ami_port):
         acd = Acd(args.agents, redis_url, ami_port, secret)
-        async with acd.serving(port):
-            acd.routing.router.explain = not args.no_verdicts
+        acd.routing.router.explain = args.verdicts
+        app = web.Application()
+        app.router.add_get("/ws", acd.hub.handle)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+        await runner.setup()
+        work = (acd.runtime.run(), acd.journal.run(), acd.feed.run(), acd.hub.run(), acd.ami.run())
+        tasks = [asyncio.create_task(job) for job in work]
+        try:
+            await web.TCPSite(runner, "127.0.0.1", port).start()
+            await asyncio.wait_for(acd.ami.connected.wait(), 10)
+            acd.routing.went_live()
             for i in range(args.agents):
                 acd.runtime.submit(AgentRequest(m.LoggedIn(0.0, f"a{i}")))
-            while True:  # the last agent's agent_state is out: all are
-                if await acd.store.last(f"a{args.agents - 1}") >= 1:
-                    break
-                await asyncio.sleep(0.05)
-            try:
-                yield acd, peers
-            finally:
-                await peers.stop()  # its sockets close before acd's server stops
+            while await acd.store.last(f"a{args.agents - 1}") < 1:  # noqa: ASYNC110 (Redis)
+                await asyncio.sleep(0.05)  # the last agent_state is out: all are
+            yield acd, peers
+        finally:  # acd leaves the fake AMI, the sockets close, then acd stops
+            await acd.ami.close()
+            await peers.stop()
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await runner.cleanup()
+            await acd.event_log.close()
+            await acd.store.close()
 
 
 def handed_over(call: str, number: str) -> s.IvrEnded:
@@ -173,11 +158,22 @@ def handed_over(call: str, number: str) -> s.IvrEnded:
     return s.IvrEnded(call, "hotline", "v1", finish, channel=f"PJSIP/trunk-{call}")
 
 
+class FullCollections:
+    """``gc.callbacks``: how many full (generation 2) collections, and the longest one."""
+
+    def __init__(self) -> None:
+        self.count, self.longest_ms, self._began = 0, 0.0, 0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter_ns()
+        elif info["generation"] == 2:
+            self.count += 1
+            self.longest_ms = max(self.longest_ms, (time.perf_counter_ns() - self._began) / 1e6)
+
+
 def rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    return int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0])
 
 
 async def until(done: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -254,21 +250,29 @@ def summary(samples: list[tuple[int, int]]) -> dict[str, Any]:
 
 
 async def run(args: argparse.Namespace, redis_url: str, log_file: Path) -> dict[str, Any]:
-    async with start_acd(args, redis_url, log_file) as (acd, peers):
-        verdicts = "off" if args.no_verdicts else "on"
+    async with acd_running(args, redis_url, log_file) as (acd, peers):
+        verdicts = "on" if args.verdicts else "off"
         print(f"acd: {args.agents} agents logged in, not ready (router verdicts {verdicts}); "
               f"peers' process {peers.pid}", flush=True)  # fmt: skip
         mem = await memory(acd, peers, args.agents, args.idle)
         print(f"memory: {mem['sockets']} idle sockets: RSS {mem['rss_before_mib']} -> "
               f"{mem['rss_after_mib']} MiB: {mem['kib_per_socket']} KiB per socket "
               f"(connected in {mem['connect_s']} s)", flush=True)  # fmt: skip
-        began = time.monotonic()
-        taken = await latency(acd, peers, args)
+        began, collections = time.monotonic(), FullCollections()
+        gc.callbacks.append(collections)
+        try:
+            taken = await latency(acd, peers, args)
+        finally:
+            gc.callbacks.remove(collections)
+        server = {"full_gcs": collections.count, "longest_gc_ms": round(collections.longest_ms, 1),
+                  "rss_after_mib": round(rss_kib() / 1024, 1)}  # fmt: skip
         print(f"latency: {args.warmup} + {args.samples} cycles with {acd.hub.sockets} sockets "
-              f"connected, {time.monotonic() - began:.1f} s", flush=True)  # fmt: skip
+              f"connected, {time.monotonic() - began:.1f} s; in acd meanwhile "
+              f"{collections.count} full garbage collections (longest {server['longest_gc_ms']}"
+              f" ms), RSS after {server['rss_after_mib']} MiB", flush=True)  # fmt: skip
     figures = {kind: summary(samples) for kind, samples in taken.items()}
     figures["all"] = summary([s for samples in taken.values() for s in samples])
-    return {"memory": mem, "screenpop": figures}
+    return {"memory": mem, "screenpop": figures, "server": server}
 
 
 def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
@@ -285,7 +289,7 @@ def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
     print(json.dumps({
         "bench": "screenpop",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "agents": args.agents, "verdicts": not args.no_verdicts, **result,
+        "agents": args.agents, "verdicts": args.verdicts, **result,
         "goal": GOAL, "met": met,
         "python": platform.python_version(),
         "machine": machine(),
@@ -298,8 +302,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1000, help="timed cycles (2 samples)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed cycles first")
     parser.add_argument("--idle", type=int, default=10_000, help="sockets for the memory part")
-    parser.add_argument("--no-verdicts", action="store_true",
-                        help="the router without every agent's verdict on each offer")  # fmt: skip
+    parser.add_argument(
+        "--verdicts", action="store_true", help="every agent's verdict on each offer (acd: off)"
+    )
     args = parser.parse_args()
     if args.samples < 2 or args.idle < args.agents:
         parser.error("--samples: at least 2; --idle: at least --agents")
