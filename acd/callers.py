@@ -40,9 +40,10 @@ class Callers:
         assert self._crm is not None
         try:
             answer = await self._crm.find(caller["number"])
-        except CrmUnavailable as exc:
+        except Exception as exc:  # CrmUnavailable, or anything else: the pop must not hang
+            why = str(exc) if isinstance(exc, CrmUnavailable) else f"lookup failed: {exc!r}"
             fallback = self._from_directory(caller["number"])
-            return {**caller, **fallback, "crm": f"unavailable: {exc}"}
+            return {**caller, **fallback, "crm": f"unavailable: {why}"}
         found = {"customer": answer.customer, "found_by": "crm" if answer.customer else "none"}
         return {**caller, **found, "crm": "ok"}
 

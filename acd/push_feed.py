@@ -83,6 +83,8 @@ class PushFeed:
                 self._tell(command.agent, "agent_state", data)
             case m.Offer():
                 self._offered[command.call] = command.agent
+                if len(self._offered) > KEEP_CALLS:
+                    self._offered.pop(next(iter(self._offered)))
                 decision = command.decision
                 data = {"call": command.call, "agent": command.agent, "waited": decision.waited,
                         **self._calls.get(command.call, {})}  # fmt: skip

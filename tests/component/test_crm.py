@@ -111,3 +111,16 @@ async def test_when_the_crm_fails_the_directory_stands_in_with_a_marker(behaviou
     assert first == "call_offered" and pending["number"] == "5551"
     assert update == "call_caller" and caller["crm"].startswith("unavailable: CRM")
     assert (caller["found_by"], caller["customer"]["name"]) == ("directory", "From Directory")
+
+
+class BrokenCrm:
+    async def find(self, number: str) -> CrmAnswer:
+        raise RuntimeError("bug in the CRM client")
+
+
+async def test_any_failure_of_the_lookup_still_ends_in_the_directory_and_a_marker() -> None:
+    caller, ask = Callers(DIRECTORY, BrokenCrm()).first({"caller_id": "5551"})
+    assert ask and caller["crm"] == "pending"
+    done = await Callers(DIRECTORY, BrokenCrm()).from_crm(caller)
+    assert done["crm"] == "unavailable: lookup failed: RuntimeError('bug in the CRM client')"
+    assert done["customer"]["name"] == "From Directory"
