@@ -97,9 +97,17 @@ def http_app(
         }
         if journal is not None:
             body["event_log"] = journal.summary()
-        if routing is not None:
-            body["routing"] = routing.summary()
         return web.json_response(body, status=200 if healthy else 503)
+
+    async def floor(request: web.Request) -> web.Response:
+        """Calls waiting and the agents' states: a supervisor sees their teams, an admin all."""
+        who = principal(request) if auth is not None else None
+        if who is not None and who.role == "agent":
+            return problem(403, "supervisors only", "agents get their own state over /ws")
+        if routing is None:
+            return problem(503, "routing is off", "see acd's log for the policy's problems")
+        teams = who.teams if who is not None and who.role == "supervisor" else None
+        return web.json_response(routing.summary(teams))
 
     async def call_routing(request: web.Request) -> web.Response:
         if auth is not None and principal(request).role == "agent":
@@ -113,6 +121,7 @@ def http_app(
     if auth is not None:
         app.router.add_routes(auth_routes(*auth))
     app.router.add_get("/health", health)
+    app.router.add_get("/routing", floor)
     app.router.add_get("/calls/{call}/routing", call_routing)
     if agents is not None:
         app.router.add_post("/agents/{agent}/{action}", agents.request)

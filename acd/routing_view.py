@@ -29,12 +29,13 @@ class RoutingView:
     def __init__(self, live: LiveRouting, clock: Callable[[], float]) -> None:
         self._live, self._clock = live, clock
 
-    def summary(self) -> dict[str, object]:
-        """Calls waiting and each agent's state, for ``/health`` (the wallboard comes later)."""
+    def summary(self, teams: tuple[str, ...] | None = None) -> dict[str, object]:
+        """Calls waiting and each agent's state (of ``teams`` only, if given): ``/routing``."""
         router = self._live.router
+        agents = (a for a in router.agents.values() if teams is None or a.profile.team in teams)
         return {
             "waiting": len(router.waiting()),
-            "agents": {a.id: f"{a.state.value} {a.reason}".strip() for a in router.agents.values()},
+            "agents": {a.id: f"{a.state.value} {a.reason}".strip() for a in agents},
         }
 
     def explain(self, call: str) -> dict[str, object] | None:

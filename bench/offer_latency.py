@@ -58,6 +58,7 @@ from acd.routing_policy import load_policy
 HERE = Path(__file__).resolve().parent / "offer_latency"
 GOAL = {"acd_p99_ms": 50.0, "ratio_p99": 10.0}
 AGENT, PIN = "2002", "9002"
+ADMIN, ADMIN_PIN = "2999", "9999"  # offer_latency/agents.yaml
 QUEUE, QUEUE_EXTEN = "bench", "benchq"
 OPEN = "2026-11-24T10:00:00+08:00"  # acd's clock: a Tuesday morning, the hotline is open
 PAUSE = (0.3, 1.3)
@@ -100,6 +101,7 @@ class Bench:
     acd_call: int = 0
     acd_since: float = 0.0
     token: str = ""
+    admin: str = ""
 
     async def desk(self, action: str) -> None:
         """An agent request with the agent's token (logged in once, renewed when old)."""
@@ -116,11 +118,16 @@ class Bench:
                 raise RuntimeError(f"{action}: HTTP {reply.status} {await reply.text()}")
 
     async def until(self, want: Callable[[dict[str, Any]], bool]) -> None:
-        """Poll acd's ``/health`` until its routing summary is as wanted."""
+        """Poll acd's ``/routing`` (as the admin) until its summary is as wanted."""
+        if not self.admin:
+            login = {"user": ADMIN, "pin": ADMIN_PIN}
+            async with self.http.post(f"{self.base}/auth/login", json=login) as reply:
+                self.admin = (await reply.json())["token"]
+        auth = {"Authorization": f"Bearer {self.admin}"}
         async with asyncio.timeout(TIMEOUT):
             while True:
-                async with self.http.get(f"{self.base}/health") as reply:
-                    if want((await reply.json())["routing"]):
+                async with self.http.get(f"{self.base}/routing", headers=auth) as reply:
+                    if want(await reply.json()):
                         return
                 await asyncio.sleep(0.01)
 

@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from rig.ports import free_port
 from rig.session import Rig
@@ -16,7 +17,7 @@ from rig.sipcaller import SipCaller
 from acd.adapters.ami.events import AmiEvent
 from tests.ami_helpers import EventLog, running_client
 from tests.system.phones import add_agent_phone
-from tests.system.server import REPO, acd_running, health
+from tests.system.server import REPO, acd_running
 from tests.system.test_ivr_live import OPEN, playing, sample_flows, sip_uri
 
 PINS = {"2001": "9001", "2002": "9002", "2900": "9998", "2999": "9999"}
@@ -34,6 +35,17 @@ def login(http: int, user: str) -> str:
     with urllib.request.urlopen(request, timeout=5) as reply:
         token: str = json.load(reply)["token"]
         return token
+
+
+def routing(http: int, user: str = "2999") -> dict[str, Any]:
+    """``GET /routing`` as ``user`` (the admin by default): calls waiting, agents' states."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{http}/routing",
+        headers={"Authorization": f"Bearer {login(http, user)}"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as reply:
+        body: dict[str, Any] = json.load(reply)
+        return body
 
 
 def desk(http: int, agent: str, action: str, *, by: str | None = None, **fields: str) -> int:
@@ -148,15 +160,15 @@ async def test_an_unanswered_ring_requeues_the_call_and_an_abandon_is_recorded(
         async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
             call, channel = await call_support(caller, rig, log)  # only 2002 may take it
             await wait_incoming(caller, "2002")
-            ringing = health(http)["routing"]
+            ringing = routing(http)
             await asyncio.sleep(16)  # routing.yaml: ring_timeout_s 15
-            missed = health(http)["routing"]
+            missed = routing(http)
             caller.hangup(call)
             await log.wait_for(
                 AmiEvent, lambda e: e.name == "Hangup" and e.get("Channel") == channel
             )
             await asyncio.sleep(0.5)
-            after = health(http)["routing"]
+            after = routing(http)
     assert ringing == {"waiting": 0, "agents": {"2001": "logged_out", "2002": "ringing"}}
     assert missed == {"waiting": 1, "agents": {"2001": "logged_out", "2002": "not_ready missed"}}
     assert after["waiting"] == 0
@@ -177,12 +189,12 @@ async def said(log: EventLog, channel: str, command: str, times: int = 1) -> Non
 async def test_waiting_callers_hear_their_place_in_line_as_it_changes(
     rig: Rig, tmp_path: Path
 ) -> None:
-    routing = tmp_path / "routing.yaml"
+    policy = tmp_path / "routing.yaml"
     text = (REPO / "routing.yaml").read_text()
-    routing.write_text(text.replace("announce_every_s: 30 ", "announce_every_s: 3 "))  # tech
-    assert routing.read_text() != text
+    policy.write_text(text.replace("announce_every_s: 30 ", "announce_every_s: 3 "))  # tech
+    assert policy.read_text() != text
     with (
-        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log", routing) as http,
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log", policy) as http,
         SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as caller,
     ):
         async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
@@ -195,7 +207,7 @@ async def test_waiting_callers_hear_their_place_in_line_as_it_changes(
             await said(log, second_channel, 'SAY NUMBER "2"', times=2)  # 3 s of music later
             caller.hangup(first)
             await said(log, second_channel, 'STREAM FILE "queue-youarenext"')
-            assert health(http)["routing"]["waiting"] == 1
+            assert routing(http)["waiting"] == 1
     announced = [e.get("Command") for e in log.events if e.get("Channel") == second_channel]
     assert not any("queue-holdtime" in c for c in announced)  # nobody answered yet: no estimate
 
@@ -215,7 +227,7 @@ async def test_a_caller_waiting_past_the_queues_max_wait_is_offered_a_callback(
         async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
             call, channel = await call_support(caller, rig, log)  # nobody is logged in
             await playing(log, "vm-tocallback", channel, timeout=15)  # hotline.offer_callback
-            waiting = health(http)["routing"]["waiting"]
+            waiting = routing(http)["waiting"]
             caller.hangup(call)
     assert waiting == 0
     assert (
@@ -236,6 +248,14 @@ async def test_an_agent_whose_phone_is_offline_is_ready_once_it_registers(
         await agent_becomes(http, "2001", "not_ready phone offline")
         assert add_agent_phone(phones, rig, "2001") == ("REGISTERED", 200)
         await agent_becomes(http, "2001", "ready")
+        seen_by_lead = routing(http, "2900")
+        try:  # not pytest.raises: its traceback would keep pjsua2 objects past the library
+            routing(http, "2001")
+            refused = 200
+        except urllib.error.HTTPError as exc:
+            refused = exc.code
+    assert seen_by_lead == {"waiting": 0, "agents": {"2002": "logged_out"}}  # Support only
+    assert refused == 403  # an agent reads only their own state, over /ws
     assert (
         "agent 2001 asked to be ready with their phone offline"
         in (tmp_path / "acd.log").read_text()
@@ -244,6 +264,6 @@ async def test_an_agent_whose_phone_is_offline_is_ready_once_it_registers(
 
 async def agent_becomes(http: int, agent: str, state: str, timeout: float = 10) -> None:
     end = time.monotonic() + timeout
-    while (seen := health(http)["routing"]["agents"][agent]) != state:
+    while (seen := routing(http)["agents"][agent]) != state:
         assert time.monotonic() < end, f"agent {agent} is {seen!r}, not {state!r}"
         await asyncio.sleep(0.1)

@@ -17,14 +17,14 @@ from acd.adapters.ami.client import AmiClient
 from acd.adapters.ami.events import AmiEvent
 from tests.ami_helpers import EventLog, running_client
 from tests.system.phones import add_agent_phone
-from tests.system.server import AcdServer, health
+from tests.system.server import AcdServer
 from tests.system.test_ivr_live import OPEN, on_hold, playing, sample_flows
-from tests.system.test_routing_live import call_support, desk, login, wait_incoming
+from tests.system.test_routing_live import call_support, desk, login, routing, wait_incoming
 
 
 async def routing_becomes(http: int, wanted: dict[str, Any], timeout: float = 10) -> None:
     end = time.monotonic() + timeout
-    while (seen := health(http)["routing"]) != wanted:
+    while (seen := routing(http)) != wanted:
         assert time.monotonic() < end, f"routing is {seen}, not {wanted}"
         await asyncio.sleep(0.1)
 
