@@ -48,8 +48,9 @@ acd is running (Ctrl-C stops acd, Asterisk and Redis).
                   curl -d '{{"user": "1001", "pin": "1111"}}' http://127.0.0.1:{http_port}/auth/login
                   then curl -H "Authorization: Bearer TOKEN" -X POST \\
                   http://127.0.0.1:{http_port}/agents/1001/login (then ready, not-ready, ...)
-  routing:        http://127.0.0.1:{http_port}/calls/CALL_ID/routing (a recent call, with a
-                  supervisor's or admin's token: 1009, PIN 9090), or any
+  floor:          http://127.0.0.1:{http_port}/routing (calls waiting, agents' states) with a
+                  supervisor's or admin's token (1009, PIN 9090; 1010, PIN 9191)
+  routing:        http://127.0.0.1:{http_port}/calls/CALL_ID/routing (a recent call), or any
                   call from the event log: ACD_REDIS_URL={rig.redis.url} \\
                   .venv/bin/acd calls explain CALL_ID
   IVR flows:      ivr_flows/*.yaml (edit and save: checked, then published live)
