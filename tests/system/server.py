@@ -53,7 +53,10 @@ class AcdServer:
         now = self._clock + dt.timedelta(seconds=time.monotonic() - self._began)
         env = {**self._env, "ACD_CLOCK_START": now.isoformat()}
         with self.log_file.open("a") as log:
-            self._process = subprocess.Popen([ACD, "run"], env=env, stderr=log)
+            # setpriv (util-linux) execs acd asking for SIGTERM when the test process dies,
+            # even by abort, so no acd outlives a crashed run
+            command = ["setpriv", "--pdeathsig", "TERM", ACD, "run"]
+            self._process = subprocess.Popen(command, env=env, stderr=log)
         health(self.http_port, wait=True)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
