@@ -37,15 +37,19 @@ def login(http: int, user: str) -> str:
         return token
 
 
-def routing(http: int, user: str = "2999") -> dict[str, Any]:
-    """``GET /routing`` as ``user`` (the admin by default): calls waiting, agents' states."""
+def get(http: int, path: str, user: str) -> dict[str, Any]:
+    """``GET path`` with ``user``'s token; the JSON body (``HTTPError`` if refused)."""
     request = urllib.request.Request(
-        f"http://127.0.0.1:{http}/routing",
-        headers={"Authorization": f"Bearer {login(http, user)}"},
+        f"http://127.0.0.1:{http}{path}", headers={"Authorization": f"Bearer {login(http, user)}"}
     )
     with urllib.request.urlopen(request, timeout=5) as reply:
         body: dict[str, Any] = json.load(reply)
         return body
+
+
+def routing(http: int, user: str = "2999") -> dict[str, Any]:
+    """``GET /routing`` as ``user`` (the admin by default): calls waiting, agents' states."""
+    return get(http, "/routing", user)
 
 
 def desk(http: int, agent: str, action: str, *, by: str | None = None, **fields: str) -> int:
@@ -70,8 +74,8 @@ async def wait_incoming(phones: SipCaller, agent: str, timeout: float = 10) -> i
     return phones.incoming[agent][0]
 
 
-async def call_support(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int, str]:
-    """Dial the hotline and choose English, then technical support; the call and channel."""
+async def dial_hotline(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int, str]:
+    """Dial the hotline and wait for its language menu; the call and its channel."""
     known = {e.get("Channel") for e in log.events if e.name == "Newchannel"}
     call = caller.call(sip_uri(rig, "4008"))
     caller.wait_state(call, "CONFIRMED", 10)  # Asterisk may play before pjsua saw the 200
@@ -83,7 +87,12 @@ async def call_support(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int,
             and e.get("Channel") not in known
         ),
     )
-    channel = greeting.get("Channel")
+    return call, greeting.get("Channel")
+
+
+async def call_support(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int, str]:
+    """Dial the hotline and choose English, then technical support; the call and channel."""
+    call, channel = await dial_hotline(caller, rig, log)
     caller.dtmf(call, "2")  # English
     await playing(log, "basic-pbx-ivr-main", channel)
     caller.dtmf(call, "2")  # technical support
@@ -92,18 +101,7 @@ async def call_support(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int,
 
 async def call_billing(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int, str]:
     """Dial the hotline, choose Mandarin, then billing, and verify account 100200 + PIN."""
-    known = {e.get("Channel") for e in log.events if e.name == "Newchannel"}
-    call = caller.call(sip_uri(rig, "4008"))
-    caller.wait_state(call, "CONFIRMED", 10)
-    greeting = await log.wait_for(
-        AmiEvent,
-        lambda e: (
-            e.name == "AGIExecStart"
-            and e.get("Command").startswith('STREAM FILE "vm-press"')
-            and e.get("Channel") not in known
-        ),
-    )
-    channel = greeting.get("Channel")
+    call, channel = await dial_hotline(caller, rig, log)
     for digits, prompt in (("1", "basic-pbx-ivr-main"), ("1", "agent-user"),
                            ("100200#", "agent-pass"), ("4321#", None)):  # fmt: skip
         caller.dtmf(call, digits)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ from tests.ami_helpers import EventLog, running_client
 from tests.system.phones import add_agent_phone
 from tests.system.server import AcdServer
 from tests.system.test_ivr_live import OPEN, on_hold, playing, sample_flows
-from tests.system.test_routing_live import call_support, desk, login, routing, wait_incoming
+from tests.system.test_routing_live import call_support, desk, get, routing, wait_incoming
 
 
 async def routing_becomes(http: int, wanted: dict[str, Any], timeout: float = 10) -> None:
@@ -35,13 +33,7 @@ def uniqueid(log: EventLog, channel: str) -> str:
 
 
 def call_routing(http: int, call: str) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{http}/calls/{call}/routing",
-        headers={"Authorization": f"Bearer {login(http, '2900')}"},  # the support lead
-    )
-    with urllib.request.urlopen(request, timeout=5) as reply:
-        body: dict[str, Any] = json.load(reply)
-        return body
+    return get(http, f"/calls/{call}/routing", "2900")  # the support lead
 
 
 async def bridged(log: EventLog, channel: str) -> None:
