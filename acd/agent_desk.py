@@ -30,15 +30,22 @@ ACTIONS: dict[str, Callable[[float, str, dict[str, Any]], m.Event]] = {
 }
 
 
+Refusal = tuple[int, str, str]
+Dispose = Callable[[Principal, str | None, str, str, str], Refusal | None]
+"""File a disposition: (who, call or None for the agent's last, disposition, note, agent)."""
+
+
 class AgentDesk:
     def __init__(
         self,
         teams: Mapping[str, str | None],
         now: Callable[[], float],
         submit: Callable[[Any], None],
+        dispose: Dispose | None = None,
     ) -> None:
-        """``teams``: every agent who takes calls, with their team."""
-        self._teams, self._now, self._submit = teams, now, submit
+        """``teams``: every agent who takes calls, with their team; ``dispose``: files the
+        disposition a finished wrap-up may carry."""
+        self._teams, self._now, self._submit, self._dispose = teams, now, submit, dispose
 
     async def request(self, request: web.Request) -> web.Response:
         agent, action = request.match_info["agent"], request.match_info["action"]
@@ -71,13 +78,21 @@ class AgentDesk:
         return None if refused is None else refused[2]
 
     def ask(self, who: Principal, agent: str, action: str, body: dict[str, Any]
-            ) -> tuple[int, str, str] | None:  # fmt: skip
-        """Send the request to the router if ``who`` may; else (status, title, detail)."""
+            ) -> Refusal | None:  # fmt: skip
+        """Send the request to the router if ``who`` may; else (status, title, detail).
+        Finishing a wrap-up may carry ``disposition`` and ``note`` (and ``call``: by
+        default the agent's last answered call); they are filed first."""
         if action not in ACTIONS:
             return 404, "no such action", f"no action {action!r}"
         if agent not in self._teams:
             return 404, "no such agent", f"no agent {agent!r}"
         if not who.may_act_for(agent, self._teams[agent]):
             return 403, "not yours", f"you may not change agent {agent}'s state"
+        if action == "wrap-up-done" and "disposition" in body and self._dispose is not None:
+            call = None if body.get("call") is None else str(body["call"])
+            note = str(body.get("note", ""))
+            refused = self._dispose(who, call, str(body["disposition"]), note, agent)
+            if refused is not None:
+                return refused
         self._submit(AgentRequest(ACTIONS[action](self._now(), agent, body)))
         return None

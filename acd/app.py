@@ -8,9 +8,7 @@ import datetime as dt
 import logging
 import secrets
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -19,43 +17,30 @@ from acd.adapters.agi.hold import HoldAnnouncements
 from acd.adapters.agi.ivr_calls import IvrCalls
 from acd.adapters.agi.server import AgiChannel, AgiServer
 from acd.adapters.ami.client import AmiClient
-from acd.adapters.ami.events import AmiEvent
 from acd.adapters.crm.http import HttpCrm
 from acd.adapters.redis.event_log import RedisEventLog
 from acd.adapters.redis.push_store import RedisPushStore
 from acd.agent_desk import AgentDesk
 from acd.agents_file import AgentSpec, load_live_policy
 from acd.auth import Logins, Tokens, User
+from acd.call_book import CallBook
+from acd.call_log import CallLog
 from acd.callers import Callers
 from acd.config import Settings
 from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
-from acd.http_auth import auth_routes, principal, problem, token_required
+from acd.http_server import Parts, Status, http_app
 from acd.ivr.publisher import FlowPublisher
-from acd.ivr.steps import IvrEnded
 from acd.journal import Journal
 from acd.push_feed import PushFeed
 from acd.push_hub import Hub
 from acd.records import BadRecord, Record, decode
 from acd.routing_live import LiveRouting
+from acd.routing_policy import load_policy
 from acd.routing_view import RoutingView
 from acd.runtime import Runtime
 
 log = logging.getLogger("acd.app")
-
-
-@dataclass(slots=True)
-class Status:
-    """What ``/health`` reports besides the links; written only by the runtime task."""
-
-    events: Counter[str] = field(default_factory=Counter)
-    ivr_outcomes: Counter[str] = field(default_factory=Counter)
-
-    def apply(self, event: object) -> None:
-        if isinstance(event, IvrEnded):
-            self.ivr_outcomes[type(event.finish.outcome).__name__] += 1
-        elif isinstance(event, AmiEvent):
-            self.events[event.name] += 1
 
 
 def clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
@@ -65,67 +50,6 @@ def clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
     began = time.monotonic()
     start = start if start.tzinfo else start.replace(tzinfo=dt.UTC)
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
-
-
-def http_app(
-    status: Status,
-    ami: AmiClient,
-    flows: FlowPublisher,
-    calls: IvrCalls,
-    *,
-    agents: AgentDesk | None = None,
-    routing: RoutingView | None = None,
-    journal: Journal | None = None,
-    auth: tuple[Logins, Tokens] | None = None,
-) -> web.Application:
-    """``auth``: every route but ``/health`` and the login needs a token (tests may omit it)."""
-
-    async def health(_: web.Request) -> web.Response:
-        up = ami.connected.is_set()
-        logged = journal is None or journal.down_since is None
-        live = flows.current
-        healthy = up and logged and live is not None
-        body: dict[str, object] = {
-            "status": "ok" if healthy else "degraded",
-            "ami": "up" if up else "down",
-            "ami_events": sum(status.events.values()),
-            "ivr": {
-                "version": live.version if live else None,
-                "in_menu": len(calls.active),
-                "ended": dict(status.ivr_outcomes),
-            },
-        }
-        if journal is not None:
-            body["event_log"] = journal.summary()
-        return web.json_response(body, status=200 if healthy else 503)
-
-    async def floor(request: web.Request) -> web.Response:
-        """Calls waiting and the agents' states: a supervisor sees their teams, an admin all."""
-        who = principal(request) if auth is not None else None
-        if who is not None and who.role == "agent":
-            return problem(403, "supervisors only", "agents get their own state over /ws")
-        if routing is None:
-            return problem(503, "routing is off", "see acd's log for the policy's problems")
-        teams = who.teams if who is not None and who.role == "supervisor" else None
-        return web.json_response(routing.summary(teams))
-
-    async def call_routing(request: web.Request) -> web.Response:
-        if auth is not None and principal(request).role == "agent":
-            return problem(403, "supervisors only", "routing explanations show every agent")
-        found = routing.explain(request.match_info["call"]) if routing else None
-        if found is None:
-            return problem(404, "no such recent call")
-        return web.json_response(found)
-
-    app = web.Application(middlewares=[token_required(auth[1])] if auth else [])
-    if auth is not None:
-        app.router.add_routes(auth_routes(*auth))
-    app.router.add_get("/health", health)
-    app.router.add_get("/routing", floor)
-    app.router.add_get("/calls/{call}/routing", call_routing)
-    if agents is not None:
-        app.router.add_post("/agents/{agent}/{action}", agents.request)
-    return app
 
 
 async def serve(settings: Settings) -> None:
@@ -151,7 +75,8 @@ async def serve(settings: Settings) -> None:
     now = clock(settings.clock_start)
     seconds = lambda: now().timestamp()  # noqa: E731
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
-    journal = Journal(event_log)
+    book = CallBook()
+    journal = Journal(event_log, on_record=book.apply)
     policy, specs, problems = load_live_policy(settings.routing, settings.agents)
     for found in problems:
         log.error("routing off: %s", found)
@@ -159,45 +84,45 @@ async def serve(settings: Settings) -> None:
     teams = {a.id: a.team for a in specs if a.takes_calls}
     push = RedisPushStore(settings.redis_url, site=settings.site)
     crm = HttpCrm(settings.crm_url, timeout=settings.crm_timeout) if settings.crm_url else None
-    feed = PushFeed(push, users, teams, Callers(directory, crm))
-    handlers.append(feed.ivr_ended)
+    feed = PushFeed(push, users, teams, Callers(directory, crm),
+                    lambda number, call: book.history(number, without=call))  # fmt: skip
+    call_log = CallLog(journal, book, teams, seconds, runtime.submit)
+    handlers += [feed.ivr_ended, call_log.apply]
     routing = None if policy is None else LiveRouting(
         policy, ami, seconds, runtime.submit, journal, on_command=feed.routed
     )  # fmt: skip
-    desk = AgentDesk(teams, seconds, runtime.submit)
+    desk = AgentDesk(teams, seconds, runtime.submit, call_log.dispose)
     hub = Hub(push, auth[1], desk.command)
     view = RoutingView(routing, seconds) if routing is not None else None
-    if routing is not None:
-        for record in await _read_log(event_log, settings):
+    for record in await _read_log(event_log, settings):
+        book.apply(record)
+        if routing is not None:
             routing.replay(record)
+    if routing is not None:
         routing.went_live()
         handlers.append(routing.apply)
     agi = await _agi(settings, calls, HoldAnnouncements(view.place if view else lambda _: None))
-    http = http_app(status, ami, flows, calls, agents=desk if routing else None, routing=view,
-                    journal=journal, auth=auth)  # fmt: skip
+    parts = Parts(status, ami, flows, calls, agents=desk if routing else None, routing=view,
+                  journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
+                  policy=load_policy(settings.routing)[0])  # fmt: skip
+    http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
-    runner = await _listen(http, settings)
-    tasks = [
-        asyncio.create_task(runtime.run(), name="runtime"),
-        asyncio.create_task(journal.run(), name="journal"),
-        asyncio.create_task(feed.run(), name="push feed"),
-        asyncio.create_task(hub.run(), name="push hub"),
-        asyncio.create_task(flows.watch(settings.flows_poll), name="flows"),
-    ]
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        for closing in (push, event_log, crm, agi, ami):
+            if closing is not None:
+                stack.push_async_callback(closing.close)
+        stack.push_async_callback((await _listen(http, settings)).cleanup)
+        for work, name in ((runtime.run(), "runtime"), (journal.run(), "journal"),
+                           (feed.run(), "push feed"), (hub.run(), "push hub"),
+                           (flows.watch(settings.flows_poll), "flows")):  # fmt: skip
+            stack.push_async_callback(_cancel, asyncio.create_task(work, name=name))
         await ami.run()
-    finally:
-        await ami.close()
-        await agi.close()
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await runner.cleanup()
-        await event_log.close()
-        await push.close()
-        if crm is not None:
-            await crm.close()
+
+
+async def _cancel(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _ivr(

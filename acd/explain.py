@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from acd.core import messages as m
 from acd.core.policy import Policy
 from acd.core.router import Router
-from acd.records import Rang, Record, Waiting
+from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Waiting
 
 
 @dataclass(slots=True)
@@ -50,9 +50,9 @@ def story(policy: Policy, records: Iterable[Record], call: str) -> Story | None:
     router = Router(policy, explain=frozenset({call}))
     told = Story(call)
     for record in records:
-        if isinstance(record, Rang | Waiting):
-            if isinstance(record, Rang) and record.call == call:
-                told.lines.append((record.at, f"rang agent {record.agent} (leg {record.leg})"))
+        if not isinstance(record, m.Event):
+            if record.call == call and (line := _record_text(record)):
+                told.lines.append((record.at, line))
             continue
         if getattr(record, "call", None) == call:
             told.lines.append((record.at, _event_text(record, router)))
@@ -66,6 +66,17 @@ def story(policy: Policy, records: Iterable[Record], call: str) -> Story | None:
     if call in router.calls and router.calls[call].agent is None:
         told.waiting = router.verdicts(call)
     return told
+
+
+def _record_text(record: Waiting | Rang | IvrFinished | Overflowed | Disposed) -> str:
+    match record:
+        case Rang():
+            return f"rang agent {record.agent} (leg {record.leg})"
+        case IvrFinished():
+            return f"IVR {record.flow}: {record.outcome} after {' > '.join(record.path)}"
+        case Disposed():
+            return f"disposition {record.disposition!r} filed by {record.by or 'acd'}"
+    return ""  # waiting and overflows: the router's own lines tell them
 
 
 def decision_json(decision: m.Decision) -> dict[str, object]:

@@ -23,8 +23,15 @@ Effect = Callable[[], None]
 
 
 class Journal:
-    def __init__(self, event_log: EventLog, *, backoff_max: float = 5.0) -> None:
-        self._log = event_log
+    def __init__(
+        self,
+        event_log: EventLog,
+        *,
+        backoff_max: float = 5.0,
+        on_record: Callable[[Record], None] | None = None,
+    ) -> None:
+        """``on_record``: told each record as it is recorded (to keep a projection current)."""
+        self._log, self._on_record = event_log, on_record
         self._pending: list[str | Effect] = []
         self._writing = False
         self._unwritten = 0  # records the writer holds until the log takes them
@@ -35,6 +42,8 @@ class Journal:
 
     def record(self, record: Record) -> None:
         self._pending.append(encode(record))
+        if self._on_record is not None:
+            self._on_record(record)
         self._wakeup.set()
 
     def then(self, effect: Effect) -> None:

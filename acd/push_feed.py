@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from acd.auth import User
@@ -25,12 +25,18 @@ log = logging.getLogger("acd.push")
 KEEP_CALLS = 10_000
 
 
+History = Callable[[str, str], list[dict[str, Any]]]
+"""The caller's last calls: (number, this call's id) -> calls, newest first."""
+
+
 class PushFeed:
     def __init__(self, store: PushStore, users: Mapping[str, User],
-                 teams: Mapping[str, str | None], callers: Callers) -> None:  # fmt: skip
+                 teams: Mapping[str, str | None], callers: Callers,
+                 history: History | None = None) -> None:  # fmt: skip
         """``users``: everyone who may log in; ``teams``: each agent's team; ``callers``:
-        who is calling."""
+        who is calling; ``history``: their last calls."""
         self._store, self._teams, self._callers = store, teams, callers
+        self._history = history
         self._watchers: dict[str, tuple[str, ...]] = {
             agent: tuple(
                 u.id for u in users.values()
@@ -88,10 +94,16 @@ class PushFeed:
                 decision = command.decision
                 data = {"call": command.call, "agent": command.agent, "waited": decision.waited,
                         **self._calls.get(command.call, {})}  # fmt: skip
+                if self._history is not None:
+                    number = data.get("caller", {}).get("number", "")
+                    data["history"] = self._history(number, command.call) if number else []
                 self._tell(command.agent, "call_offered", data)
             case m.CancelOffer():
                 data = {"call": command.call, "agent": command.agent, "why": command.why}
                 self._tell(command.agent, "call_withdrawn", data)
+            case m.Refused():
+                data = {"agent": command.agent, "request": command.request, "why": command.why}
+                self._tell(command.agent, "request_refused", data)
 
     def _tell(self, agent: str, kind: str, data: Mapping[str, Any]) -> None:
         self._pending.append(((agent, *self._watchers.get(agent, ())), event(kind, data)))

@@ -36,14 +36,55 @@ class Rang:
     leg: str
 
 
-Record = m.Event | Waiting | Rang
+@dataclass(frozen=True, slots=True)
+class IvrFinished:
+    """A caller left the IVR (any outcome): the call record's first line, and its survey's."""
+
+    at: float
+    call: str
+    number: str
+    """The caller's number (caller ID), as Asterisk gave it."""
+    flow: str
+    """``name@version`` of the flow the call ran."""
+    outcome: str
+    """``Queued``, ``Transferred``, ``ToVoicemail``, ``CallbackRequested``, ``Rated`` or
+    ``HungUp``."""
+    path: tuple[str, ...] = ()
+    vars: dict[str, str] = dataclasses.field(default_factory=dict)
+    detail: dict[str, str] = dataclasses.field(default_factory=dict)
+    """The outcome's own fields (call type, mailbox, callback number, rating...)."""
+    started: float | None = None
+    """When the IVR answered the caller."""
+
+
+@dataclass(frozen=True, slots=True)
+class Overflowed:
+    """A caller waited their longest and was sent to ``to`` (an IVR node; None: the apology)."""
+
+    at: float
+    call: str
+    to: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Disposed:
+    """What the call was about and how it ended, as the agent (or a supervisor) filed it."""
+
+    at: float
+    call: str
+    by: str
+    disposition: str
+    note: str = ""
+
+
+Record = m.Event | Waiting | Rang | IvrFinished | Overflowed | Disposed
 
 TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         m.CallArrived, m.CallAbandoned, m.Answered, m.RingFailed, m.CallEnded, m.LoggedIn,
         m.SetReady, m.SetNotReady, m.LoggedOut, m.WrapUpDone, m.WrapUpExtended, m.Tick,
-        Waiting, Rang,
+        Waiting, Rang, IvrFinished, Overflowed, Disposed,
     )
 }  # fmt: skip
 
@@ -63,6 +104,8 @@ def decode(text: str | bytes) -> Record:
     try:
         fields = json.loads(text)
         cls = TYPES[fields.pop("t")]
+        if cls is IvrFinished:
+            fields["path"] = tuple(fields.get("path", ()))
         record: Record = cls(**fields)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BadRecord(f"not a record: {text[:200]!r} ({exc})") from None

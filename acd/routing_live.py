@@ -30,7 +30,7 @@ from acd.core.policy import Policy
 from acd.core.router import Router
 from acd.ivr import steps as s
 from acd.journal import Journal
-from acd.records import Rang, Record, Waiting
+from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Waiting
 from acd.routing_recovery import Channel, Leg, Snapshot, Stranger
 
 log = logging.getLogger("acd.routing")
@@ -127,7 +127,10 @@ class LiveRouting:
                 case m.CallEnded() | m.CallAbandoned():
                     self._forget(record.call)
                     self._handle(record)
+                case IvrFinished() | Overflowed() | Disposed():
+                    pass  # the call records' own
                 case _:
+                    self._handle(record)
                     self._handle(record)
         finally:
             self._replaying = False
@@ -222,6 +225,7 @@ class LiveRouting:
                                 after=after))  # fmt: skip
 
     def _overflow(self, overflow: m.Overflow) -> None:
+        self._record(Overflowed(self._last, overflow.call, overflow.to))
         channel = self._channels.get(overflow.call)
         if channel is None:
             return

@@ -31,12 +31,19 @@ class RoutingView:
 
     def summary(self, teams: tuple[str, ...] | None = None) -> dict[str, object]:
         """Calls waiting and each agent's state (of ``teams`` only, if given): ``/routing``."""
-        router = self._live.router
-        agents = (a for a in router.agents.values() if teams is None or a.profile.team in teams)
+        states = self.states()
+        agents = self._live.router.agents.values()
         return {
-            "waiting": len(router.waiting()),
-            "agents": {a.id: f"{a.state.value} {a.reason}".strip() for a in agents},
+            "waiting": len(self._live.router.waiting()),
+            "agents": {
+                a.id: states[a.id] for a in agents if teams is None or a.profile.team in teams
+            },
         }
+
+    def states(self) -> dict[str, str]:
+        """Every agent's state now, with its reason (``not_ready meal``)."""
+        agents = self._live.router.agents.values()
+        return {a.id: f"{a.state.value} {a.reason}".strip() for a in agents}
 
     def explain(self, call: str) -> dict[str, object] | None:
         """The decisions on a recent call, and every agent's verdict if it waits now.

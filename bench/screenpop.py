@@ -24,8 +24,10 @@ acd ends the call and offers the waiting caller to the agent at once; t1 as the 
 ``call_offered``. That call is answered and hung up; the agent asks ``set_state not_ready``.
 Each t1 - t0 holds the runtime (the directory lookup, the router's decision), the event log
 write before the effects, the push store's Lua (INCR, XADD history, PUBLISH), pub/sub back to
-the hub, the socket's queue and write, and the client's read. Prints readable lines, then
-one line of JSON.
+the hub, the socket's queue and write, and the client's read. Every caller has called three
+times before (answered, with a disposition): the pop carries that history from the call
+book, which the journal keeps current with every record (the IVR outcome is logged too).
+Prints readable lines, then one line of JSON.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,8 @@ from acd.adapters.redis.event_log import RedisEventLog
 from acd.adapters.redis.push_store import RedisPushStore
 from acd.agent_desk import AgentDesk
 from acd.auth import Tokens
+from acd.call_book import CallBook
+from acd.call_log import CallLog
 from acd.callers import Callers
 from acd.core import messages as m
 from acd.core import policy as core
@@ -67,6 +71,7 @@ from acd.ivr import steps as s
 from acd.journal import Journal
 from acd.push_feed import PushFeed
 from acd.push_hub import Hub
+from acd.records import Disposed, IvrFinished, Record
 from acd.routing_live import AgentRequest, LiveRouting
 from acd.runtime import Runtime
 
@@ -84,6 +89,19 @@ DIRECTORY = Directory([
 ])  # fmt: skip
 
 
+def past_calls(per_customer: int = 3) -> Iterator[Record]:
+    """Calls each customer made in the last days, answered and filed: the pops' history."""
+    at = time.time() - 86_400 * 7
+    for round_ in range(per_customer):
+        for i, number in enumerate(NUMBERS):
+            call, at = f"past-{round_}-{i}", at + 60
+            yield IvrFinished(at, call, number, "hotline@v1", "Queued")
+            yield m.CallArrived(at + 20, call, SKILL)
+            yield m.Answered(at + 30, call, "a0")
+            yield m.CallEnded(at + 200, call)
+            yield Disposed(at + 230, call, "a0", "billing question", "explained the invoice")
+
+
 class Acd:
     """acd's server side, wired as ``acd.app.serve`` wires it (no IVR, no HTTP desk)."""
 
@@ -93,10 +111,15 @@ class Acd:
         self.ami = AmiClient(host="127.0.0.1", port=ami_port, username="acd", secret="bench",
                              on_event=self.runtime.submit)  # fmt: skip
         self.event_log = RedisEventLog(redis_url, site="bench")
-        self.journal = Journal(self.event_log)
+        self.book = CallBook()
+        self.journal = Journal(self.event_log, on_record=self.book.apply)
         self.store = RedisPushStore(redis_url, site="bench")
         teams: dict[str, str | None] = {f"a{i}": None for i in range(agents)}
-        self.feed = PushFeed(self.store, {}, teams, Callers(DIRECTORY))
+        history = lambda number, call: self.book.history(number, without=call)  # noqa: E731
+        self.feed = PushFeed(self.store, {}, teams, Callers(DIRECTORY), history)
+        self.call_log = CallLog(self.journal, self.book, teams, time.time, self.runtime.submit)
+        for record in past_calls():
+            self.book.apply(record)
         profiles = {agent: core.AgentProfile(agent, {SKILL: 5}) for agent in teams}
         anyone = core.Step(0.0, core.Requirement.of({SKILL: 1}))
         policy = core.Policy({SKILL: core.CallType(SKILL, (anyone,))}, profiles, ring_timeout=600)
@@ -108,6 +131,7 @@ class Acd:
     def _apply(self, event: object) -> None:
         began = time.perf_counter_ns()
         self.feed.ivr_ended(event)
+        self.call_log.apply(event)
         self.routing.apply(event)
         self.busy_ns += time.perf_counter_ns() - began
 
@@ -239,6 +263,16 @@ async def latency(acd: Acd, peers: Peers, args: argparse.Namespace
     return taken
 
 
+async def history_shown(acd: Acd, agents: int) -> int:
+    """How many past calls the first pop found in the push store carried."""
+    for n in range(agents):
+        for pushed in await acd.store.since(f"a{n}", 0) or []:
+            body = json.loads(pushed.body)
+            if body["event"] == "call_offered":
+                return len(body["data"]["history"])
+    return 0
+
+
 def summary(samples: list[tuple[int, int]]) -> dict[str, Any]:
     """n, p50, p99 (inclusive), max of t1 - t0 in ms; p50 and p99 of the runtime's part."""
     total, handler = [s[0] / 1e6 for s in samples], [s[1] / 1e6 for s in samples]
@@ -265,11 +299,13 @@ async def run(args: argparse.Namespace, redis_url: str, log_file: Path) -> dict[
         finally:
             gc.callbacks.remove(collections)
         server = {"full_gcs": collections.count, "longest_gc_ms": round(collections.longest_ms, 1),
-                  "rss_after_mib": round(rss_kib() / 1024, 1)}  # fmt: skip
+                  "rss_after_mib": round(rss_kib() / 1024, 1),
+                  "history_per_pop": await history_shown(acd, args.agents)}  # fmt: skip
         print(f"latency: {args.warmup} + {args.samples} cycles with {acd.hub.sockets} sockets "
               f"connected, {time.monotonic() - began:.1f} s; in acd meanwhile "
               f"{collections.count} full garbage collections (longest {server['longest_gc_ms']}"
-              f" ms), RSS after {server['rss_after_mib']} MiB", flush=True)  # fmt: skip
+              f" ms), RSS after {server['rss_after_mib']} MiB; past calls in each pop "
+              f"{server['history_per_pop']}", flush=True)  # fmt: skip
     figures = {kind: summary(samples) for kind, samples in taken.items()}
     figures["all"] = summary([s for samples in taken.values() for s in samples])
     return {"memory": mem, "screenpop": figures, "server": server}

@@ -160,3 +160,5 @@ class IvrEnded:
     finish: Finish
     channel: str = ""
     """The caller's channel name (what a bridge to an agent needs)."""
+    started: float | None = None
+    """When the IVR took the call (seconds since the epoch)."""

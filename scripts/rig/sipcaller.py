@@ -158,6 +158,16 @@ class SipCaller:
 
         self._run(send)
 
+    def answer(self, call_id: int) -> None:
+        """Answer an incoming call left ringing (a phone added with ``answer=False``)."""
+
+        def pick_up() -> None:
+            param = pj.CallOpParam()
+            param.statusCode = 200
+            self._calls[call_id].answer(param)
+
+        self._run(pick_up)
+
     def hangup(self, call_id: int) -> None:
         def end() -> None:
             call = self._calls.get(call_id)

@@ -8,12 +8,14 @@ import json
 from typing import Any
 
 from acd.auth import User
+from acd.call_book import CallBook
 from acd.callers import Callers
 from acd.core import messages as m
 from acd.directory import Customer, Directory
 from acd.ivr import steps as s
 from acd.push_feed import PushFeed
 from acd.push_store import MemoryPushStore
+from acd.records import Disposed, IvrFinished
 
 USERS = {
     "1001": User("1001", "", "agent", ("Billing",)),
@@ -92,6 +94,35 @@ async def test_commands_that_tell_nobody_anything_are_not_pushed() -> None:
     store = MemoryPushStore()
     feed = PushFeed(store, USERS, TEAMS, Callers(None))
     feed.routed(m.Overflow("c1", "hotline.offer_callback", 30.0))
-    feed.routed(m.Refused("1001", "SetReady", "on a call"))
     seen = await told(feed, store, list(USERS))
     assert all(messages == [] for messages in seen.values())
+
+
+async def test_a_refused_request_is_told_to_the_agent_and_those_who_watch_them() -> None:
+    store = MemoryPushStore()
+    feed = PushFeed(store, USERS, TEAMS, Callers(None))
+    feed.routed(m.Refused("1001", "SetReady", "on a call"))
+    seen = await told(feed, store, list(USERS))
+    refused = ("request_refused", {"agent": "1001", "request": "SetReady", "why": "on a call"})
+    assert seen == {"1001": [refused], "1002": [], "1900": [refused], "1901": [], "1999": [refused]}
+
+
+async def test_the_pop_carries_the_callers_last_calls_from_the_call_book() -> None:
+    book = CallBook()
+    for call, at, agent in (("c0", 100.0, "1002"), ("c-1", 50.0, "1001")):
+        book.apply(IvrFinished(at, call, "13800000001", "hotline@v6", "Queued"))
+        book.apply(m.CallArrived(at + 1, call, "billing"))
+        book.apply(m.Answered(at + 5, call, agent))
+        book.apply(Disposed(at + 90, call, agent, "refund", "promised by Friday"))
+    book.apply(IvrFinished(300.0, "c1", "13800000001", "hotline@v7", "Queued"))
+    store = MemoryPushStore()
+    history = lambda number, call: book.history(number, without=call, limit=1)  # noqa: E731
+    feed = PushFeed(store, USERS, TEAMS, Callers(None), history)
+    offered(feed, {"caller_id": "13800000001"})
+    offered(feed, {})
+    pops = [data for _, data in (await told(feed, store, ["1001"]))["1001"]]
+    assert pops[0]["history"] == [
+        {"at": "1970-01-01T00:01:40+00:00", "id": "c0", "call_type": "billing", "agent": "1002",
+         "outcome": "answered", "disposition": "refund", "note": "promised by Friday"},
+    ]  # fmt: skip
+    assert pops[1]["history"] == []  # no number: no history

@@ -3,6 +3,7 @@ caller's IVR choices over the WebSocket before anyone answers; another agent get
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from tests.ami_helpers import running_client
 from tests.system.phones import add_agent_phone
 from tests.system.server import acd_running
 from tests.system.test_ivr_live import OPEN, sample_flows
-from tests.system.test_routing_live import call_support, desk, login, wait_incoming
+from tests.system.test_routing_live import call_support, desk, get, login, wait_incoming
 from tests.system.test_routing_restart import uniqueid
 
 
@@ -37,9 +38,34 @@ async def next_event(ws: aiohttp.ClientWebSocketResponse, name: str) -> dict[str
             return message
 
 
+async def command(ws: aiohttp.ClientWebSocketResponse, name: str, **args: str) -> dict[str, Any]:
+    """Send a push command; its result."""
+    await ws.send_json({"v": 1, "type": "command", "id": name, "command": name, "args": args})
+    while True:
+        message: dict[str, Any] = json.loads((await ws.receive(timeout=5)).data)
+        if message.get("type") == "result" and message.get("id") == name:
+            return message
+
+
+async def talk_then_file(
+    phones: SipCaller, agent: aiohttp.ClientWebSocketResponse, leg: int, call: int
+) -> dict[str, Any]:
+    """The agent answers, talks a second; the caller hangs up; the agent files "password
+    reset" in wrap-up. The command's result."""
+    phones.answer(leg)
+    phones.wait_state(leg, "CONFIRMED")
+    await asyncio.sleep(1)
+    phones.hangup(call)
+    while (await next_event(agent, "agent_state"))["data"]["state"] != "wrap_up":
+        pass
+    return await command(agent, "finish_wrap_up", disposition="password reset",
+                         note="sent a reset link")  # fmt: skip
+
+
 async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
     rig: Rig, tmp_path: Path
 ) -> None:
+    """Two calls from a customer: the second's pop carries the first, with its disposition."""
     with (
         acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
         SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as phones,
@@ -55,16 +81,27 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
                 _,
                 log,
             ):
-                call, channel = await call_support(phones, rig, log)
+                first, channel = await call_support(phones, rig, log)
                 leg = await wait_incoming(phones, "2002")
+                first_pop = await next_event(agent, "call_offered")
+                first_id = uniqueid(log, channel)
+                filed = await talk_then_file(phones, agent, leg, first)
+
+                second, channel = await call_support(phones, rig, log)
+                leg = await wait_incoming(phones, "2002", after=leg)
                 pop = await next_event(agent, "call_offered")
                 ringing = phones.state(leg)[0]
+                await next_event(lead, "call_offered")  # the first call's
                 seen_by_lead = await next_event(lead, "call_offered")
                 await other.send_json({"v": 1, "type": "ping", "id": "sync"})
                 after = json.loads((await other.receive(timeout=5)).data)
                 caller = uniqueid(log, channel)
-                phones.hangup(call)
+                phones.hangup(second)
                 withdrawn = await next_event(agent, "call_withdrawn")
+        calls = get(http, "/calls?number=14155550100", "2900")["calls"]
+        not_theirs = get(http, "/calls?number=14155550100", "2001")["calls"]
+    assert first_pop["data"]["history"] == []  # the customer's first call
+    assert filed["ok"] is True, filed
     assert ringing != "CONFIRMED"  # the pop came before any answer
     assert pop["data"]["call"] == caller and pop["data"]["agent"] == "2002"
     assert pop["data"]["call_type"] == "tech"
@@ -73,6 +110,14 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
     assert (customer["name"], customer["account"]) == ("Alice Smith", "100201")
     assert pop["data"]["ivr_vars"]["menu_path"] == "language:2>main_menu:2"
     assert pop["data"]["ivr_path"][-1] == "hotline.tech_queue"
+    [last] = pop["data"]["history"]
+    assert (last["id"], last["agent"], last["outcome"], last["call_type"]) == (
+        first_id, "2002", "answered", "tech")  # fmt: skip
+    assert (last["disposition"], last["note"]) == ("password reset", "sent a reset link")
     assert seen_by_lead["data"] == pop["data"]  # the support team's supervisor
     assert after == {"v": 1, "type": "pong", "id": "sync"}  # the billing agent: nothing
     assert withdrawn["data"] == {"call": caller, "agent": "2002", "why": "caller hung up"}
+    assert [(c["id"], c["outcome"], c["agent"]) for c in calls] == [
+        (caller, "abandoned", ""), (first_id, "answered", "2002")]  # fmt: skip
+    assert calls[1]["answered"] is not None and calls[1]["talked"] > 0
+    assert not_theirs == []  # 2001 answered neither

@@ -66,12 +66,15 @@ def desk(http: int, agent: str, action: str, *, by: str | None = None, **fields:
         return int(refused.code)
 
 
-async def wait_incoming(phones: SipCaller, agent: str, timeout: float = 10) -> int:
+async def wait_incoming(
+    phones: SipCaller, agent: str, timeout: float = 10, *, after: int = 0
+) -> int:
+    """The first call that rang ``agent``'s phone (after the call ``after``)."""
     end = time.monotonic() + timeout
-    while not phones.incoming.get(agent):
+    while not (calls := [c for c in phones.incoming.get(agent, []) if c > after]):
         assert time.monotonic() < end, f"agent {agent}'s phone never rang"
         await asyncio.sleep(0.05)
-    return phones.incoming[agent][0]
+    return calls[0]
 
 
 async def dial_hotline(caller: SipCaller, rig: Rig, log: EventLog) -> tuple[int, str]:

@@ -156,4 +156,7 @@ async def _calls_survive_a_restart(acd: AcdServer, rig: Rig, phones: SipCaller) 
     assert "arrived for tech" in told.stdout
     assert "offered to 2002 (call waiting) after 0.0 s: step 0, needs tech>=3" in told.stdout
     assert "answered by 2002" in told.stdout
-    assert told.stdout.rstrip().endswith("call ended")
+    lines = told.stdout.splitlines()
+    assert " IVR hotline@" in lines[1] and lines[1].endswith(" > hotline.tech_queue")
+    assert lines[-2].endswith("call ended")  # then the caller's survey:
+    assert " IVR hotline@" in lines[-1] and lines[-1].endswith("after hotline.survey")

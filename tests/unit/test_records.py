@@ -8,7 +8,18 @@ from types import MappingProxyType
 import pytest
 
 from acd.core import messages as m
-from acd.records import TYPES, BadRecord, Rang, Record, Waiting, decode, encode
+from acd.records import (
+    TYPES,
+    BadRecord,
+    Disposed,
+    IvrFinished,
+    Overflowed,
+    Rang,
+    Record,
+    Waiting,
+    decode,
+    encode,
+)
 
 SAMPLES: list[Record] = [
     m.CallArrived(10.5, "c1", "billing"),
@@ -28,6 +39,21 @@ SAMPLES: list[Record] = [
     Waiting(9.0, "c1", "PJSIP/caller-00000001"),
     Waiting(9.5, "c2", "PJSIP/caller-00000002", survey="survey.start"),
     Rang(10.5, "c1", "1001", "acd-1001-c1-1"),
+    IvrFinished(
+        9.0,
+        "c1",
+        "13800000001",
+        "hotline@3",
+        "Queued",
+        ("hotline.start", "hotline.q"),
+        {"customer_id": "C1", "verified": "yes"},
+        {"call_type": "billing"},
+        2.5,
+    ),
+    IvrFinished(30.0, "c2", "", "survey@3", "Rated", detail={"rating": "4"}),
+    Overflowed(20.0, "c1", "hotline.callback"),
+    Overflowed(21.0, "c3", None),
+    Disposed(40.0, "c2", "1001", "billing question", "refund promised 王"),
 ]
 
 

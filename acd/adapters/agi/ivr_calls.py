@@ -53,6 +53,7 @@ class IvrCalls:
             on_end,
         )
         self.active: dict[str, IvrCall] = {}
+        self._started: dict[str, float] = {}
 
     async def handle(self, channel: AgiChannel) -> None:
         """A new call (by dialed number), or one routing sends back to ``node=flow.node``."""
@@ -72,8 +73,10 @@ class IvrCalls:
         call = IvrCall(catalog, flow.name, caller_id=channel.env.get("agi_callerid", ""),
                        dialed=dialed, node=node or None, vars=kept)  # fmt: skip
         self.active[channel.uniqueid] = call
+        began = self._clock()
+        self._started[channel.uniqueid] = began.timestamp()
         try:
-            command = call.start(self._clock())
+            command = call.start(began)
             while not isinstance(command, s.Finish):
                 reply = await self._carry_out(channel, command)
                 command = call.resume(reply, self._clock())
@@ -84,6 +87,7 @@ class IvrCalls:
             raise
         finally:
             del self.active[channel.uniqueid]
+            self._started.pop(channel.uniqueid, None)
 
     async def _kept_vars(self, channel: AgiChannel) -> dict[str, str]:
         """What the call collected on its first pass, read back from the channel."""
@@ -127,7 +131,8 @@ class IvrCalls:
         log.info("call %s left the IVR: %s after %s", channel.uniqueid,
                  type(finish.outcome).__name__, " > ".join(finish.path))  # fmt: skip
         ended = s.IvrEnded(channel.uniqueid, flow, catalog.version, finish,
-                           channel.env.get("agi_channel", ""))  # fmt: skip
+                           channel.env.get("agi_channel", ""),
+                           self._started.get(channel.uniqueid))  # fmt: skip
         self._on_end(ended)
 
     async def _carry_out(self, channel: AgiChannel, command: s.Command) -> s.Reply:

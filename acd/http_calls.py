@@ -1,0 +1,161 @@
+"""Call records over REST: search, one call, its routing explanation, its disposition.
+
+An agent sees the calls they answered; a supervisor, those their teams answered and those
+nobody answered (abandoned, ended in the IVR); an admin, all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from acd.auth import Principal
+from acd.call_book import CallBook, CallRow
+from acd.call_log import MAX_DISPOSITION, MAX_NOTE, CallLog
+from acd.http_api import Api, Ask, Problem
+from acd.routing_view import RoutingView
+
+Outcome = Literal["answered", "abandoned", "callback", "voicemail", "transferred",
+                  "overflowed", "ended_in_ivr", "in_progress"]  # fmt: skip
+
+
+class CallQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    number: str | None = Field(None, description="the caller's number, exactly")
+    agent: str | None = Field(None, description="the agent who answered")
+    since: dt.datetime | None = Field(None, alias="from", description="arrived at or after")
+    until: dt.datetime | None = Field(None, alias="to", description="arrived before")
+    outcome: Outcome | None = None
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class CallOut(BaseModel):
+    """A call record; times in UTC, durations in seconds."""
+
+    id: str
+    number: str
+    customer: str
+    name: str
+    call_type: str
+    flow: str
+    ivr_path: list[str]
+    ivr_vars: dict[str, str]
+    arrived: dt.datetime
+    queued: dt.datetime | None
+    rang: dt.datetime | None
+    answered: dt.datetime | None
+    ended: dt.datetime | None
+    wrapped: dt.datetime | None
+    waited: float | None = Field(description="from queued to answered (or to hang-up)")
+    talked: float | None = Field(description="from answered to hang-up")
+    agent: str
+    agents_rung: list[str]
+    outcome: Outcome
+    disposition: str
+    note: str
+    disposed_by: str
+    rating: int | None
+    recording: str
+
+    @classmethod
+    def of(cls, row: CallRow) -> CallOut:
+        fields: dict[str, Any] = row.public()
+        for name in ("arrived", "queued", "rang", "answered", "ended", "wrapped"):
+            fields[name] = _time(fields[name])
+        end = row.answered if row.answered is not None else row.ended
+        fields["waited"] = _span(row.queued, end)
+        fields["talked"] = _span(row.answered, row.ended)
+        return cls(**fields)
+
+
+class CallList(BaseModel):
+    calls: list[CallOut]
+    more: bool = Field(description="more calls match than ``limit``")
+
+
+class DispositionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    disposition: str = Field(min_length=1, max_length=MAX_DISPOSITION)
+    note: str = Field("", max_length=MAX_NOTE)
+
+
+class Accepted(BaseModel):
+    accepted: str
+
+
+def calls_api(
+    api: Api,
+    book: CallBook,
+    call_log: CallLog,
+    teams: Mapping[str, str | None],
+    routing: RoutingView | None,
+) -> None:
+    """Add the call endpoints to ``api``; ``teams``: each agent's team."""
+
+    def may_see(who: Principal | None, row: CallRow) -> bool:
+        if who is None or who.role == "admin":
+            return True
+        if who.role == "agent":
+            return row.agent == who.user
+        return not row.agent or teams.get(row.agent) in who.teams
+
+    @api.route("GET", "/calls", "Search call records, newest first", answer=CallList,
+               query=CallQuery)  # fmt: skip
+    async def search(ask: Ask) -> CallList:
+        q: CallQuery = ask.query
+        agent = ask.who.user if ask.who is not None and ask.who.role == "agent" else q.agent
+        found = book.search(
+            number=q.number,
+            agent=agent,
+            since=_epoch(q.since),
+            until=_epoch(q.until),
+            where=lambda row: (
+                may_see(ask.who, row) and (q.outcome is None or row.outcome == q.outcome)
+            ),
+            limit=q.limit + 1,
+        )
+        return CallList(calls=[CallOut.of(row) for row in found[: q.limit]],
+                        more=len(found) > q.limit)  # fmt: skip
+
+    @api.route("GET", "/calls/{call}", "One call record", answer=CallOut, errors=(404,))
+    async def one(ask: Ask) -> CallOut:
+        row = book.get(ask.path["call"])
+        if row is None or not may_see(ask.who, row):
+            raise Problem(404, "no such call")
+        return CallOut.of(row)
+
+    @api.route("GET", "/calls/{call}/routing", "Why the call went where it went",
+               answer=dict[str, Any], roles=("supervisor", "admin"), errors=(404, 503))  # fmt: skip
+    async def explained(ask: Ask) -> dict[str, Any]:
+        if routing is None:
+            raise Problem(503, "routing is off", "see acd's log for the policy's problems")
+        found = routing.explain(ask.path["call"])
+        if found is None:
+            raise Problem(404, "no such recent call")
+        return found
+
+    @api.route("PUT", "/calls/{call}/disposition", "File the call's disposition and note",
+               answer=Accepted, body=DispositionIn, status=202, errors=(404, 409))  # fmt: skip
+    async def dispose(ask: Ask) -> Accepted:
+        body: DispositionIn = ask.body
+        refused = call_log.dispose(ask.who, ask.path["call"], body.disposition, body.note)
+        if refused is not None:
+            raise Problem(*refused)
+        return Accepted(accepted="disposition")
+
+
+def _time(seconds: float | None) -> dt.datetime | None:
+    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def _epoch(moment: dt.datetime | None) -> float | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def _span(start: float | None, end: float | None) -> float | None:
+    return None if start is None or end is None else round(end - start, 3)
