@@ -89,7 +89,7 @@ async def serve(settings: Settings) -> None:
     call_log = CallLog(journal, book, teams, seconds, runtime.submit)
     handlers += [feed.ivr_ended, call_log.apply]
     routing = None if policy is None else LiveRouting(
-        policy, ami, seconds, runtime.submit, journal, on_command=feed.routed
+        policy, ami, seconds, runtime.submit, journal, on_routed=feed.routed
     )  # fmt: skip
     desk = AgentDesk(teams, seconds, runtime.submit, call_log.dispose)
     hub = Hub(push, auth[1], desk.command)

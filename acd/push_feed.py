@@ -80,12 +80,20 @@ class PushFeed:
         if agent is not None:
             self._tell(agent, "call_caller", {"call": call, "agent": agent, "caller": caller})
 
-    def routed(self, command: m.Command) -> None:
-        """Live routing's command, once logged: tell the agent and those who watch them."""
+    def routed(self, command: m.Event | m.Command) -> None:
+        """Live routing's event or command, once logged: tell the agent and those who watch
+        them."""
+        data: dict[str, Any]
         match command:
+            case m.Answered():
+                data = {"call": command.call, "agent": command.agent, "at": command.at}
+                self._tell(command.agent, "call_answered", data)
+            case m.CallEnded() if (agent := self._offered.get(command.call)) is not None:
+                data = {"call": command.call, "agent": agent, "at": command.at}
+                self._tell(agent, "call_ended", data)
             case m.AgentChanged():
-                data: dict[str, Any] = {"agent": command.agent, "state": command.state,
-                                        "reason": command.reason, "at": command.at}  # fmt: skip
+                data = {"agent": command.agent, "state": command.state,
+                        "reason": command.reason, "at": command.at}  # fmt: skip
                 self._tell(command.agent, "agent_state", data)
             case m.Offer():
                 self._offered[command.call] = command.agent
@@ -95,7 +103,8 @@ class PushFeed:
                 data = {"call": command.call, "agent": command.agent, "waited": decision.waited,
                         **self._calls.get(command.call, {})}  # fmt: skip
                 if self._history is not None:
-                    number = data.get("caller", {}).get("number", "")
+                    caller: dict[str, Any] = data.get("caller", {})
+                    number = caller.get("number", "")
                     data["history"] = self._history(number, command.call) if number else []
                 self._tell(command.agent, "call_offered", data)
             case m.CancelOffer():

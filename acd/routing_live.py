@@ -56,11 +56,11 @@ class LiveRouting:
         submit: Callable[[Any], None],
         journal: Journal,
         *,
-        on_command: Callable[[m.Command], None] | None = None,
+        on_routed: Callable[[m.Event | m.Command], None] | None = None,
     ) -> None:
-        """``on_command``: told each of the router's commands once it is in the log."""
+        """``on_routed``: told each router event, then its commands, once in the log."""
         self.router = Router(policy)  # verdicts on demand: every agent's, per offer, is too dear
-        self._on_command = on_command
+        self._on_routed = on_routed
         self._ami, self._clock, self._submit, self._journal = ami, clock, submit, journal
         self._channels: dict[str, str] = {}  # caller uniqueid -> channel name
         self._surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
@@ -186,28 +186,34 @@ class LiveRouting:
         commands = self.router.handle(event)
         if isinstance(event, m.Answered) and (call := self.router.calls.get(event.call)):
             self.pace.answered(call.kind.name, event.at)
+        told = self._on_routed if not self._replaying else None
+        if told is not None and not isinstance(event, m.Tick):
+            self._journal.then(functools.partial(told, event))
         for command in commands:
-            if self._on_command is not None and not self._replaying:
-                self._journal.then(functools.partial(self._on_command, command))
-            match command:
-                case m.Offer():
-                    self.decisions.setdefault(command.call, []).append(command.decision)
-                    if len(self.decisions) > KEEP_DECISIONS:
-                        self.decisions.popitem(last=False)
-                    self._ring(command)
-                case m.CancelOffer():
-                    for leg_id, leg in list(self._legs.items()):
-                        if (leg.call, leg.agent) == (command.call, command.agent):
-                            self._send(actions.hang_up(leg_id))
-                case m.Overflow():
-                    self._overflow(command)
-                case m.Refused() if not self._replaying:
-                    log.warning("agent %s: %s refused: %s", command.agent, command.request,
-                                command.why)  # fmt: skip
-                case m.AgentChanged() if not self._replaying:
-                    log.info("agent %s is %s %s", command.agent, command.state, command.reason)
+            if told is not None:
+                self._journal.then(functools.partial(told, command))
+            self._carry_out(command)
         if not self._replaying:
             self._arm()
+
+    def _carry_out(self, command: m.Command) -> None:
+        match command:
+            case m.Offer():
+                self.decisions.setdefault(command.call, []).append(command.decision)
+                if len(self.decisions) > KEEP_DECISIONS:
+                    self.decisions.popitem(last=False)
+                self._ring(command)
+            case m.CancelOffer():
+                for leg_id, leg in list(self._legs.items()):
+                    if (leg.call, leg.agent) == (command.call, command.agent):
+                        self._send(actions.hang_up(leg_id))
+            case m.Overflow():
+                self._overflow(command)
+            case m.Refused() if not self._replaying:
+                log.warning("agent %s: %s refused: %s", command.agent, command.request,
+                            command.why)  # fmt: skip
+            case m.AgentChanged() if not self._replaying:
+                log.info("agent %s is %s %s", command.agent, command.state, command.reason)
 
     def _ring(self, offer: m.Offer) -> None:
         channel = self._channels.get(offer.call)

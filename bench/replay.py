@@ -4,10 +4,12 @@
 
 Writes a synthetic log to a Redis of its own (the rig's ``RedisServer``): ``--agents`` agents
 log in and go ready, then one call a second for ``--calls`` seconds, each answered at once
-and ended 50 s later (five records a call: ``Waiting``, ``CallArrived``, ``Rang``,
-``Answered``, ``CallEnded``; the router's own ``Offer`` picks the agent, as live). Then times
-what ``acd run`` does at start-up: read the whole Stream, decode each record, and replay it
-into a fresh ``LiveRouting``. Prints readable lines, then one line of JSON.
+and ended 50 s later (seven records a call: ``IvrFinished`` with the caller's number and
+choices, ``Waiting``, ``CallArrived``, ``Rang``, ``Answered``, ``CallEnded``, ``Disposed``;
+the router's own ``Offer`` picks the agent, as live). Then times what ``acd run`` does at
+start-up: read the whole Stream, decode each record, and replay it into a fresh
+``LiveRouting`` and ``CallBook`` (the call records); and the memory the call book holds.
+Prints readable lines, then one line of JSON.
 """
 
 from __future__ import annotations
@@ -15,21 +17,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import json
 import platform
 import time
+from pathlib import Path
 
 from machine import machine
 from rig.redis import RedisServer
 
 from acd.adapters.ami.client import AmiClient
 from acd.adapters.redis.event_log import RedisEventLog
+from acd.call_book import CallBook
 from acd.core import messages as m
 from acd.core import policy as core
 from acd.core.router import Router
 from acd.event_log import MemoryEventLog
 from acd.journal import Journal
-from acd.records import Rang, Record, Waiting, decode, encode
+from acd.records import Disposed, IvrFinished, Rang, Record, Waiting, decode, encode
 from acd.routing_live import LiveRouting
 
 HOLD = 50.0
@@ -43,7 +48,7 @@ def synthetic_log(calls: int, agents: int) -> tuple[core.Policy, list[Record]]:
 
     def feed(record: Record) -> list[m.Command]:
         records.append(record)
-        return router.handle(record) if not isinstance(record, Waiting | Rang) else []
+        return router.handle(record) if isinstance(record, m.Event) else []
 
     for agent in profiles:
         feed(m.LoggedIn(0.0, agent))
@@ -51,7 +56,14 @@ def synthetic_log(calls: int, agents: int) -> tuple[core.Policy, list[Record]]:
     for i in range(calls):
         at = 1.0 + i
         if i >= HOLD:
-            feed(m.CallEnded(at, f"c{i - int(HOLD)}"))
+            ended = f"c{i - int(HOLD)}"
+            feed(m.CallEnded(at, ended))
+            feed(Disposed(at, ended, "", "billing question", "explained the invoice"))
+        feed(IvrFinished(at, f"c{i}", f"1380000{i % 50_000:04d}", "hotline@v1", "Queued",
+                         ("hotline.greeting", "hotline.language", "hotline.billing_queue"),
+                         {"customer_id": f"C{i % 50_000}", "language": "zh",
+                          "menu_path": "language:1>main_menu:1", "verified": "yes"},
+                         {"call_type": "any"}, at - 20))  # fmt: skip
         feed(Waiting(at, f"c{i}", f"PJSIP/trunk-{i:08x}"))
         offer = next(c for c in feed(m.CallArrived(at, f"c{i}", "any")) if isinstance(c, m.Offer))
         feed(Rang(at, offer.call, offer.agent, f"acd-{offer.agent}-{offer.call}-1"))
@@ -67,19 +79,37 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, object]:
         await log.append(entries[start : start + 5000])
     ami = AmiClient(host="127.0.0.1", port=1, username="x", secret="x", on_event=lambda _: None)
     live = LiveRouting(policy, ami, time.time, lambda _: None, Journal(MemoryEventLog()))
-    began = time.perf_counter()
+    book = CallBook()
+    gc.collect()
+    began, rss_before = time.perf_counter(), rss_kib()
     read = [entry async for batch in log.read() for entry in batch]
     reading = time.perf_counter() - began
     for entry in read:
-        live.replay(decode(entry))
+        record = decode(entry)
+        book.apply(record)
+        live.replay(record)
     seconds = time.perf_counter() - began
+    count = len(read)
+    del read
+    gc.collect()
+    book_kib = rss_kib() - rss_before
     await log.close()
     on_call = sum(agent.state.value == "on_call" for agent in live.router.agents.values())
     return {
-        "records": len(read), "seconds": round(seconds, 2), "read_s": round(reading, 2),
-        "records_per_s": round(len(read) / seconds),
+        "records": count, "seconds": round(seconds, 2), "read_s": round(reading, 2),
+        "records_per_s": round(count / seconds),
         "calls_talking_after": len(live.router.calls), "agents_on_call_after": on_call,
+        "call_records": len(book), "rss_growth_mib": round(book_kib / 1024, 1),
+        "bytes_per_call_record": round(book_kib * 1024 / max(1, len(book))),
     }  # fmt: skip
+
+
+def rss_kib() -> int:
+    """This process's resident memory (VmRSS), KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
 def main() -> None:
@@ -95,7 +125,9 @@ def main() -> None:
         server.stop()
     print(f"replayed {figures['records']} records ({args.calls} calls) in {figures['seconds']} s "
           f"(reading {figures['read_s']} s): {figures['records_per_s']} records/s; "
-          f"{figures['calls_talking_after']} calls talking after")  # fmt: skip
+          f"{figures['calls_talking_after']} calls talking after; {figures['call_records']} "
+          f"call records, RSS +{figures['rss_growth_mib']} MiB after the replay "
+          f"(at most {figures['bytes_per_call_record']} bytes a call)")  # fmt: skip
     print(json.dumps({
         "bench": "replay",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

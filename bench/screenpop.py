@@ -124,7 +124,7 @@ class Acd:
         anyone = core.Step(0.0, core.Requirement.of({SKILL: 1}))
         policy = core.Policy({SKILL: core.CallType(SKILL, (anyone,))}, profiles, ring_timeout=600)
         self.routing = LiveRouting(policy, self.ami, time.time, self.runtime.submit,
-                                   self.journal, on_command=self.feed.routed)  # fmt: skip
+                                   self.journal, on_routed=self.feed.routed)  # fmt: skip
         desk = AgentDesk(teams, time.time, self.runtime.submit)
         self.hub = Hub(self.store, Tokens(secret, ttl=3600.0, clock=time.time), desk.command)
 

@@ -126,3 +126,19 @@ async def test_the_pop_carries_the_callers_last_calls_from_the_call_book() -> No
          "outcome": "answered", "disposition": "refund", "note": "promised by Friday"},
     ]  # fmt: skip
     assert pops[1]["history"] == []  # no number: no history
+
+
+async def test_the_answer_and_the_hang_up_follow_the_pop() -> None:
+    store = MemoryPushStore()
+    feed = PushFeed(store, USERS, TEAMS, Callers(None))
+    offered(feed, {"caller_id": "13800000001"})
+    feed.routed(m.Answered(14.0, "c1", "1001"))
+    feed.routed(m.CallEnded(80.0, "c1"))
+    feed.routed(m.CallEnded(81.0, "never-offered"))
+    seen = await told(feed, store, ["1001", "1900"])
+    after_pop = [(kind, data) for kind, data in seen["1001"] if kind != "call_offered"]
+    assert after_pop == [
+        ("call_answered", {"call": "c1", "agent": "1001", "at": 14.0}),
+        ("call_ended", {"call": "c1", "agent": "1001", "at": 80.0}),
+    ]
+    assert seen["1900"] == seen["1001"]

@@ -49,17 +49,20 @@ async def command(ws: aiohttp.ClientWebSocketResponse, name: str, **args: str) -
 
 async def talk_then_file(
     phones: SipCaller, agent: aiohttp.ClientWebSocketResponse, leg: int, call: int
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The agent answers, talks a second; the caller hangs up; the agent files "password
-    reset" in wrap-up. The command's result."""
+    reset" in wrap-up. The command's result, and the call's answer and end events."""
     phones.answer(leg)
     phones.wait_state(leg, "CONFIRMED")
+    answered = await next_event(agent, "call_answered")
     await asyncio.sleep(1)
     phones.hangup(call)
+    ended = await next_event(agent, "call_ended")
     while (await next_event(agent, "agent_state"))["data"]["state"] != "wrap_up":
         pass
-    return await command(agent, "finish_wrap_up", disposition="password reset",
-                         note="sent a reset link")  # fmt: skip
+    filed = await command(agent, "finish_wrap_up", disposition="password reset",
+                          note="sent a reset link")  # fmt: skip
+    return filed, answered["data"], ended["data"]
 
 
 async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
@@ -85,7 +88,7 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
                 leg = await wait_incoming(phones, "2002")
                 first_pop = await next_event(agent, "call_offered")
                 first_id = uniqueid(log, channel)
-                filed = await talk_then_file(phones, agent, leg, first)
+                filed, answered, ended = await talk_then_file(phones, agent, leg, first)
 
                 second, channel = await call_support(phones, rig, log)
                 leg = await wait_incoming(phones, "2002", after=leg)
@@ -102,6 +105,9 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
         not_theirs = get(http, "/calls?number=14155550100", "2001")["calls"]
     assert first_pop["data"]["history"] == []  # the customer's first call
     assert filed["ok"] is True, filed
+    assert (answered["call"], answered["agent"]) == (first_id, "2002")
+    assert (ended["call"], ended["agent"]) == (first_id, "2002")
+    assert ended["at"] - answered["at"] >= 1
     assert ringing != "CONFIRMED"  # the pop came before any answer
     assert pop["data"]["call"] == caller and pop["data"]["agent"] == "2002"
     assert pop["data"]["call_type"] == "tech"
