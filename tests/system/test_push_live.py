@@ -127,3 +127,6 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
         (caller, "abandoned", ""), (first_id, "answered", "2002")]  # fmt: skip
     assert calls[1]["answered"] is not None and calls[1]["talked"] > 0
     assert not_theirs == []  # 2001 answered neither
+    logged = (tmp_path / "acd.log").read_text(encoding="utf-8")
+    assert "14155550100" not in logged and "Alice" not in logged  # no caller PII in logs
+    assert "100201" not in logged and "reset" not in logged
