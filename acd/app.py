@@ -9,6 +9,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -104,7 +105,8 @@ async def serve(settings: Settings) -> None:
     agi = await _agi(settings, calls, HoldAnnouncements(view.place if view else lambda _: None))
     parts = Parts(status, ami, flows, calls, agents=desk if routing else None, routing=view,
                   journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
-                  policy=load_policy(settings.routing)[0])  # fmt: skip
+                  policy=load_policy(settings.routing)[0], directory=directory,
+                  directory_file=settings.directory)  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
     async with contextlib.AsyncExitStack() as stack:
@@ -114,9 +116,39 @@ async def serve(settings: Settings) -> None:
         stack.push_async_callback((await _listen(http, settings)).cleanup)
         for work, name in ((runtime.run(), "runtime"), (journal.run(), "journal"),
                            (feed.run(), "push feed"), (hub.run(), "push hub"),
-                           (flows.watch(settings.flows_poll), "flows")):  # fmt: skip
+                           (flows.watch(settings.flows_poll), "flows"),
+                           (watch_directory(directory, settings), "directory")):  # fmt: skip
             stack.push_async_callback(_cancel, asyncio.create_task(work, name=name))
         await ami.run()
+
+
+async def watch_directory(directory: Directory | None, settings: Settings) -> None:
+    """Reload the directory file when it changes (``acd customers import``, another acd)."""
+    path = settings.directory
+    if directory is None or path is None:
+        return
+    seen = _stamp(path)
+    while True:
+        await asyncio.sleep(settings.flows_poll)
+        if (stamp := _stamp(path)) == seen:
+            continue
+        seen = stamp
+        try:
+            directory.adopt(await asyncio.to_thread(Directory.from_json, path))
+        except ValueError as exc:  # its rows may hold customers' data: not in the log
+            problems = str(exc).count("\n") + 1
+            log.error("customer directory %s not reloaded (%d problems; `acd customers import` "
+                      "shows them): the one in use stays", path, problems)  # fmt: skip
+            continue
+        log.info("customer directory reloaded: %d customers", len(directory.customers))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 async def _cancel(task: asyncio.Task[Any]) -> None:

@@ -47,6 +47,13 @@ class Callers:
         found = {"customer": answer.customer, "found_by": "crm" if answer.customer else "none"}
         return {**caller, **found, "crm": "ok"}
 
+    def tickets(self, caller: dict[str, Any]) -> list[dict[str, str]]:
+        """The caller's open complaint tickets, by their customer id in the directory."""
+        customer = caller.get("customer") or {}
+        if self._directory is None or not customer.get("id"):
+            return []
+        return [ticket.public() for ticket in self._directory.open_tickets(customer["id"])]
+
     def _from_directory(self, number: str) -> dict[str, Any]:
         customer = self._directory.by_phone(number) if self._directory else None
         if customer is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -18,10 +19,12 @@ from acd.agents_file import AgentSpec
 from acd.auth import Logins, Tokens
 from acd.call_book import CallBook
 from acd.call_log import CallLog
+from acd.directory import Directory
 from acd.http_api import Api, Ask, Problem
 from acd.http_auth import auth_routes, token_required
 from acd.http_calls import calls_api
 from acd.http_config import config_api
+from acd.http_customers import customers_api
 from acd.ivr.publisher import FlowPublisher
 from acd.ivr.steps import IvrEnded
 from acd.journal import Journal
@@ -59,6 +62,8 @@ class Parts:
     teams: dict[str, str | None] = field(default_factory=dict)
     specs: list[AgentSpec] = field(default_factory=list)
     policy: RoutingPolicy | None = None
+    directory: Directory | None = None
+    directory_file: Path | None = None
 
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
@@ -75,6 +80,7 @@ def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.App
         calls_api(api, parts.book, parts.call_log, parts.teams, parts.routing)
     states = parts.routing.states if parts.routing is not None else dict
     config_api(api, parts.specs, parts.policy, parts.flows, states)
+    customers_api(api, parts.directory, parts.directory_file)
     api.add_to(app)
     return app
 

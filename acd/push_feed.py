@@ -59,6 +59,7 @@ class PushFeed:
             self._calls[event.call_id] = {
                 "call_type": event.finish.outcome.call_type,
                 "caller": caller,
+                "tickets": self._callers.tickets(caller),
                 "flow": f"{event.flow}@{event.version}",
                 "ivr_path": list(event.finish.path),
                 "ivr_vars": ivr_vars,
@@ -76,9 +77,11 @@ class PushFeed:
         if known is None:
             return
         known["caller"] = caller = await self._callers.from_crm(known["caller"])
+        known["tickets"] = tickets = self._callers.tickets(caller)
         agent = self._offered.get(call)
         if agent is not None:
-            self._tell(agent, "call_caller", {"call": call, "agent": agent, "caller": caller})
+            data = {"call": call, "agent": agent, "caller": caller, "tickets": tickets}
+            self._tell(agent, "call_caller", data)
 
     def routed(self, command: m.Event | m.Command) -> None:
         """Live routing's event or command, once logged: tell the agent and those who watch

@@ -18,13 +18,14 @@ from acd.adapters.crm.http import CrmAnswer, CrmUnavailable, HttpCrm
 from acd.auth import User
 from acd.callers import Callers
 from acd.core import messages as m
-from acd.directory import Customer, Directory
+from acd.directory import Customer, Directory, Ticket
 from acd.ivr import steps as s
 from acd.push_feed import PushFeed
 from acd.push_store import MemoryPushStore
 
 KNOWN = {"id": "X1", "name": "Zhang Wei", "account": "88", "tier": "vip", "secret": "no"}
-DIRECTORY = Directory([Customer("C1", "From Directory", ("5551",), "100")])
+TICKET = Ticket("C-20261120-0001", "C1", "open", "billing", "double charge", "2026-11-20")
+DIRECTORY = Directory([Customer("C1", "From Directory", ("5551",), "100")], [TICKET])
 
 
 @contextlib.asynccontextmanager
@@ -78,8 +79,9 @@ async def test_the_crms_answers_are_cached_and_unknown_numbers_are_none() -> Non
     assert asked == ["5551", "77"]
 
 
-async def pops(behaviour: str) -> list[tuple[str, dict[str, Any]]]:
-    """Queue a caller, offer it at once, and return what the agent was told."""
+async def pops(behaviour: str, part: str = "caller") -> list[tuple[str, Any]]:
+    """Queue a caller, offer it at once, and return what the agent was told (each event's
+    ``part``)."""
     store = MemoryPushStore()
     async with crm(behaviour) as (client, _):
         feed = PushFeed(store, {"1001": User("1001", "")}, {"1001": None},
@@ -92,7 +94,7 @@ async def pops(behaviour: str) -> list[tuple[str, dict[str, Any]]]:
         await asyncio.sleep(0.6)  # past the CRM's 0.3 s
         runner.cancel()
     told = await store.since("1001", 0) or []
-    return [(json.loads(p.body)["event"], json.loads(p.body)["data"]["caller"]) for p in told]
+    return [(json.loads(p.body)["event"], json.loads(p.body)["data"][part]) for p in told]
 
 
 async def test_the_pop_goes_out_at_once_and_the_crms_record_follows() -> None:
@@ -111,6 +113,12 @@ async def test_when_the_crm_fails_the_directory_stands_in_with_a_marker(behaviou
     assert first == "call_offered" and pending["number"] == "5551"
     assert update == "call_caller" and caller["crm"].startswith("unavailable: CRM")
     assert (caller["found_by"], caller["customer"]["name"]) == ("directory", "From Directory")
+
+
+async def test_the_directorys_open_tickets_follow_with_the_crm_update() -> None:
+    (_, pending), (_, update) = await pops("error", part="tickets")
+    assert pending == []  # nobody known yet
+    assert [t["number"] for t in update] == ["C-20261120-0001"]
 
 
 class BrokenCrm:

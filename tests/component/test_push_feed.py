@@ -11,7 +11,7 @@ from acd.auth import User
 from acd.call_book import CallBook
 from acd.callers import Callers
 from acd.core import messages as m
-from acd.directory import Customer, Directory
+from acd.directory import Customer, Directory, Ticket
 from acd.ivr import steps as s
 from acd.push_feed import PushFeed
 from acd.push_store import MemoryPushStore
@@ -69,7 +69,7 @@ async def test_the_pop_carries_the_caller_the_ivr_found_their_choices_and_wait()
             "call": "c1", "agent": "1001", "waited": 4.5, "call_type": "billing",
             "caller": {"number": "13800000001", "customer": {"name": "王芳", "tier": "vip"},
                        "found_by": "ivr", "verified": True},
-            "flow": "hotline@v7", "ivr_path": ["hotline.start", "hotline.pay"],
+            "tickets": [], "flow": "hotline@v7", "ivr_path": ["hotline.start", "hotline.pay"],
             "ivr_vars": {"verified": "yes", "language": "zh"},
         }),
         ("call_withdrawn", {"call": "c1", "agent": "1001", "why": "no answer"}),
@@ -88,6 +88,28 @@ async def test_a_caller_the_ivr_did_not_look_up_is_found_in_the_directory_by_num
                      "customer": {"id": "C9", "name": "Alice Smith", "account": "100201",
                                   "tier": "vip"}}  # fmt: skip
     assert second == {"number": "0000", "customer": None, "found_by": "none", "verified": False}
+
+
+async def test_the_pop_carries_the_callers_open_tickets_newest_first() -> None:
+    store = MemoryPushStore()
+    tickets = [
+        Ticket("C-20261101-0001", "C9", "resolved", "billing", "refund", "2026-11-01"),
+        Ticket("C-20261120-0007", "C9", "escalated", "network", "no signal",
+               "2026-11-20T10:00:00+08:00", "1002"),
+        Ticket("C-20261001-0003", "C9", "closed", "billing", "old", "2026-10-01"),
+    ]  # fmt: skip
+    directory = Directory([Customer("C9", "Alice Smith", ("14155550100",))], tickets)
+    feed = PushFeed(store, USERS, TEAMS, Callers(directory))
+    offered(feed, {"caller_id": "14155550100"})
+    offered(feed, {"caller_id": "13800000001", "customer_id": "C404", "customer_name": "X"})
+    first, second = [data for _, data in (await told(feed, store, ["1001"]))["1001"]]
+    assert first["tickets"] == [
+        {"number": "C-20261120-0007", "status": "escalated", "category": "network",
+         "summary": "no signal", "opened": "2026-11-20T10:00:00+08:00", "owner": "1002"},
+        {"number": "C-20261101-0001", "status": "resolved", "category": "billing",
+         "summary": "refund", "opened": "2026-11-01", "owner": ""},
+    ]  # fmt: skip
+    assert second["tickets"] == []  # a customer the directory does not know
 
 
 async def test_commands_that_tell_nobody_anything_are_not_pushed() -> None:

@@ -109,17 +109,7 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
     assert (ended["call"], ended["agent"]) == (first_id, "2002")
     assert ended["at"] - answered["at"] >= 1
     assert ringing != "CONFIRMED"  # the pop came before any answer
-    assert pop["data"]["call"] == caller and pop["data"]["agent"] == "2002"
-    assert pop["data"]["call_type"] == "tech"
-    customer = pop["data"]["caller"]["customer"]  # samples/customers.json has this number
-    assert pop["data"]["caller"]["number"] == "14155550100"
-    assert (customer["name"], customer["account"]) == ("Alice Smith", "100201")
-    assert pop["data"]["ivr_vars"]["menu_path"] == "language:2>main_menu:2"
-    assert pop["data"]["ivr_path"][-1] == "hotline.tech_queue"
-    [last] = pop["data"]["history"]
-    assert (last["id"], last["agent"], last["outcome"], last["call_type"]) == (
-        first_id, "2002", "answered", "tech")  # fmt: skip
-    assert (last["disposition"], last["note"]) == ("password reset", "sent a reset link")
+    assert_second_pop(pop["data"], caller, first_id)
     assert seen_by_lead["data"] == pop["data"]  # the support team's supervisor
     assert after == {"v": 1, "type": "pong", "id": "sync"}  # the billing agent: nothing
     assert withdrawn["data"] == {"call": caller, "agent": "2002", "why": "caller hung up"}
@@ -127,6 +117,27 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
         (caller, "abandoned", ""), (first_id, "answered", "2002")]  # fmt: skip
     assert calls[1]["answered"] is not None and calls[1]["talked"] > 0
     assert not_theirs == []  # 2001 answered neither
-    logged = (tmp_path / "acd.log").read_text(encoding="utf-8")
-    assert "14155550100" not in logged and "Alice" not in logged  # no caller PII in logs
-    assert "100201" not in logged and "reset" not in logged
+    assert_no_caller_data((tmp_path / "acd.log").read_text(encoding="utf-8"))
+
+
+def assert_second_pop(pop: dict[str, Any], caller: str, first_id: str) -> None:
+    """The second call's pop: the record, the IVR's data, and the first call in history."""
+    assert pop["call"] == caller and pop["agent"] == "2002"
+    assert pop["call_type"] == "tech"
+    customer = pop["caller"]["customer"]  # samples/customers.json has this number
+    assert pop["caller"]["number"] == "14155550100"
+    assert (customer["name"], customer["account"]) == ("Alice Smith", "100201")
+    assert pop["ivr_vars"]["menu_path"] == "language:2>main_menu:2"
+    assert pop["ivr_path"][-1] == "hotline.tech_queue"
+    [ticket] = pop["tickets"]  # samples/customers.json: her escalated porting complaint
+    assert (ticket["number"], ticket["status"]) == ("C-20261118-0003", "escalated")
+    [last] = pop["history"]
+    assert (last["id"], last["agent"], last["outcome"], last["call_type"]) == (
+        first_id, "2002", "answered", "tech")  # fmt: skip
+    assert (last["disposition"], last["note"]) == ("password reset", "sent a reset link")
+
+
+def assert_no_caller_data(logged: str) -> None:
+    """acd's log holds no caller number, name, account, disposition or note."""
+    for secret in ("14155550100", "Alice", "100201", "password reset", "reset link"):
+        assert secret not in logged
