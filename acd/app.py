@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import secrets
 import time
@@ -17,7 +18,8 @@ from aiohttp import web
 from acd.adapters.agi.hold import HoldAnnouncements
 from acd.adapters.agi.ivr_calls import IvrCalls
 from acd.adapters.agi.server import AgiChannel, AgiServer
-from acd.adapters.ami.client import AmiClient
+from acd.adapters.ami import actions
+from acd.adapters.ami.client import AmiClient, AmiError
 from acd.adapters.crm.http import HttpCrm
 from acd.adapters.redis.event_log import RedisEventLog
 from acd.adapters.redis.push_store import RedisPushStore
@@ -30,6 +32,7 @@ from acd.callers import Callers
 from acd.config import Settings
 from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
+from acd.http_calls import SpyFailed
 from acd.http_server import Parts, Status, http_app
 from acd.ivr.publisher import FlowPublisher
 from acd.journal import Journal
@@ -106,7 +109,7 @@ async def serve(settings: Settings) -> None:
     parts = Parts(status, ami, flows, calls, agents=desk if routing else None, routing=view,
                   journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
                   policy=load_policy(settings.routing)[0], directory=directory,
-                  directory_file=settings.directory)  # fmt: skip
+                  directory_file=settings.directory, spy=functools.partial(_spy, ami))  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
     async with contextlib.AsyncExitStack() as stack:
@@ -149,6 +152,15 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+async def _spy(ami: AmiClient, supervisor: str, agent: str, mode: str, call: str) -> None:
+    """Ring ``supervisor``'s phone into the call ``agent`` is on (ChanSpy)."""
+    try:
+        await ami.send_action(actions.spy(supervisor, agent, mode, call))
+    except (AmiError, TimeoutError) as exc:
+        raise SpyFailed(str(exc) or "Asterisk did not answer") from None
+    log.info("supervisor %s joins agent %s's call %s (%s)", supervisor, agent, call, mode)
 
 
 async def _cancel(task: asyncio.Task[Any]) -> None:

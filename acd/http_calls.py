@@ -7,7 +7,7 @@ nobody answered (abandoned, ended in the IVR); an admin, all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -86,14 +86,33 @@ class Accepted(BaseModel):
     accepted: str
 
 
+class SpyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["listen", "whisper", "barge"] = Field(
+        "listen", description="hear both; speak to the agent only; speak to both"
+    )
+
+
+Spy = Callable[[str, str, str, str], Awaitable[None]]
+"""Ring the supervisor's phone into the call: (supervisor, agent, mode, call); raises
+``SpyFailed`` when the telephony side refuses."""
+
+
+class SpyFailed(Exception):
+    pass
+
+
 def calls_api(
     api: Api,
     book: CallBook,
     call_log: CallLog,
     teams: Mapping[str, str | None],
     routing: RoutingView | None,
+    *,
+    spy: Spy | None = None,
 ) -> None:
-    """Add the call endpoints to ``api``; ``teams``: each agent's team."""
+    """Add the call endpoints to ``api``; ``teams``: each agent's team; ``spy`` rings a
+    supervisor's phone into a call."""
 
     def may_see(who: Principal | None, row: CallRow) -> bool:
         if who is None or who.role == "admin":
@@ -145,6 +164,24 @@ def calls_api(
         if refused is not None:
             raise Problem(*refused)
         return Accepted(accepted="disposition")
+
+    @api.route("POST", "/calls/{call}/listen", "Listen to, whisper to or barge into a live "
+               "call from one's own phone", answer=Accepted, body=SpyIn, status=202,
+               roles=("supervisor", "admin"), errors=(404, 503))  # fmt: skip
+    async def listen(ask: Ask) -> Accepted:
+        mode: str = ask.body.mode
+        agent = routing.talking(ask.path["call"]) if routing is not None else None
+        if agent is None:
+            raise Problem(404, "no such call in progress", "only a call an agent is on")
+        if ask.who is not None and not ask.who.may_act_for(agent, teams.get(agent)):
+            raise Problem(403, "not your team", f"agent {agent} is not in your teams")
+        if spy is None or ask.who is None:
+            raise Problem(503, "listening is off", "acd runs without a telephony link")
+        try:
+            await spy(ask.who.user, agent, mode, ask.path["call"])
+        except SpyFailed as exc:
+            raise Problem(503, "could not ring your phone", str(exc)) from None
+        return Accepted(accepted=mode)
 
 
 def _time(seconds: float | None) -> dt.datetime | None:

@@ -22,7 +22,7 @@ from acd.call_log import CallLog
 from acd.directory import Directory
 from acd.http_api import Api, Ask, Problem
 from acd.http_auth import auth_routes, token_required
-from acd.http_calls import calls_api
+from acd.http_calls import Spy, calls_api
 from acd.http_config import config_api
 from acd.http_customers import customers_api
 from acd.ivr.publisher import FlowPublisher
@@ -64,6 +64,7 @@ class Parts:
     policy: RoutingPolicy | None = None
     directory: Directory | None = None
     directory_file: Path | None = None
+    spy: Spy | None = None
 
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
@@ -77,7 +78,7 @@ def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.App
     api = Api("acd", __version__)
     _floor(api, parts.routing)
     if parts.book is not None and parts.call_log is not None:
-        calls_api(api, parts.book, parts.call_log, parts.teams, parts.routing)
+        calls_api(api, parts.book, parts.call_log, parts.teams, parts.routing, spy=parts.spy)
     states = parts.routing.states if parts.routing is not None else dict
     config_api(api, parts.specs, parts.policy, parts.flows, states)
     customers_api(api, parts.directory, parts.directory_file)

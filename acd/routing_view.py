@@ -45,6 +45,11 @@ class RoutingView:
         agents = self._live.router.agents.values()
         return {a.id: f"{a.state.value} {a.reason}".strip() for a in agents}
 
+    def talking(self, call: str) -> str | None:
+        """The agent ``call`` is talking to now, if any."""
+        current = self._live.router.calls.get(call)
+        return current.agent if current is not None and current.talking else None
+
     def explain(self, call: str) -> dict[str, object] | None:
         """The decisions on a recent call, and every agent's verdict if it waits now.
 

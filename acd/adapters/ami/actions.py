@@ -29,3 +29,18 @@ def redirect(channel: str, to: str | None) -> ActionFields:
 
 def hang_up(channel: str) -> ActionFields:
     return {"Action": "Hangup", "Channel": channel}
+
+
+SPY_OPTIONS = {"listen": "", "whisper": "w", "barge": "B"}
+"""ChanSpy's option for each way a supervisor joins a call (``q``: no beep, no name spoken;
+``E``: done when the agent's leg hangs up)."""
+
+
+def spy(supervisor: str, agent: str, mode: str, call: str) -> ActionFields:
+    """Ring ``supervisor``'s phone; on answer they hear (``listen``), speak to the agent only
+    (``whisper``) or to both (``barge``) on the call ``agent``'s phone is on."""
+    return {
+        "Action": "Originate", "Channel": f"PJSIP/{supervisor}", "Application": "ChanSpy",
+        "Data": f"PJSIP/{agent}-,qE{SPY_OPTIONS[mode]}", "CallerID": f"{mode} <{call}>",
+        "Timeout": "30000", "Async": "true",
+    }  # fmt: skip
