@@ -23,6 +23,10 @@ class CallArrived:
     """This call's own maximum wait (the IVR's queue node); None: the call type's."""
     fallback: str | None = None
     """Where this call goes after its maximum wait; None: the call type's fallback."""
+    agent: str | None = None
+    """Offer the call to this agent only for its first ``agent_for`` seconds (a transfer to
+    them), then to whoever the call type's steps allow."""
+    agent_for: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

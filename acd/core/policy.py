@@ -25,21 +25,27 @@ class Strategy(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
-    """Minimum skill levels, and optionally a team, an agent must have."""
+    """Minimum skill levels, and optionally a team, an agent must have; or one agent."""
 
     skills: tuple[tuple[str, int], ...] = ()
     team: str | None = None
+    agent: str | None = None
+    """This agent only (a transfer to them, a ticket's owner), whatever their skills."""
 
     @classmethod
     def of(cls, skills: Skills, team: str | None = None) -> Requirement:
         return cls(tuple(sorted(skills.items())), team)
 
-    def met_by(self, skills: Skills, team: str | None) -> bool:
+    def met_by(self, skills: Skills, team: str | None, agent: str | None = None) -> bool:
+        if self.agent is not None:
+            return agent == self.agent
         if self.team is not None and team != self.team:
             return False
         return all(skills.get(name, 0) >= level for name, level in self.skills)
 
     def __str__(self) -> str:
+        if self.agent is not None:
+            return f"agent {self.agent}"
         parts = [f"{name}>={level}" for name, level in self.skills]
         if self.team:
             parts.append(f"team {self.team}")

@@ -30,6 +30,8 @@ class Call:
 
     fallback: str | None = None
     """Where the call goes at ``limit``, if not its call type's fallback (from the IVR)."""
+    prefer: Requirement | None = None
+    """One agent the call waits for first (then its steps): see ``CallArrived.agent``."""
     limit: float | None = None
     """When the call leaves for its fallback: ``max_wait`` counts from entering this call
     type, so a call that fell back keeps its place but not a spent wait (a cycle of
@@ -52,7 +54,7 @@ class Bucket:
 
     def eligible(self, agent: Agent) -> bool:
         skills, team = agent.profile.skills, agent.profile.team
-        return any(req.met_by(skills, team) for req in self.any_of)
+        return any(req.met_by(skills, team, agent.id) for req in self.any_of)
 
 
 def first_live(calls: list[tuple[float, float, int, int, Call]], agent: Agent) -> Any:

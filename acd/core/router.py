@@ -24,6 +24,8 @@ from acd.core.queues import AGENT_KEYS, Bucket, Call, first_live
 STEP, MAX_WAIT, RING, WRAP = 0, 1, 2, 3
 """Timer kinds, in the order they run at one instant: the calls' before the agents', so an
 agent freed at the moment a call widens or leaves sees the call as it is at that moment."""
+PREFERENCE_OVER = -1
+"""A ``STEP`` timer's step when a call stops waiting for its one agent."""
 
 
 class Router:
@@ -91,6 +93,9 @@ class Router:
         for index in range(call.step + 1, len(kind.steps)):
             self._timer(arrived + kind.steps[index].after, STEP, call, index)
         call.fallback = e.fallback
+        if e.agent is not None and e.agent_for > 0:
+            call.prefer = Requirement(agent=e.agent)
+            self._timer(e.at + e.agent_for, STEP, call, PREFERENCE_OVER)
         max_wait = kind.max_wait if e.max_wait is None else e.max_wait
         if max_wait is not None:
             call.limit = e.at + max_wait
@@ -99,7 +104,8 @@ class Router:
 
     def _queue(self, call: Call, at: float) -> None:
         """Put the call in the bucket of its current step and offer it if an agent is ready."""
-        any_of = (call.first, *(s.requirement for s in call.kind.steps[1 : call.step + 1]))
+        steps = (call.first, *(s.requirement for s in call.kind.steps[1 : call.step + 1]))
+        any_of = steps if call.prefer is None else (call.prefer,)
         bucket = self.buckets.get(any_of) or self._new_bucket(any_of)
         call.token += 1
         call.bucket, call.agent = bucket, None
@@ -263,11 +269,7 @@ class Router:
         while timers and timers[0][0] <= now:
             at, kind, _, subject, check = heapq.heappop(timers)
             if kind == STEP:
-                call: Call = subject
-                if self.calls.get(call.id) is call and call.step < check:
-                    call.step = check
-                    if call.agent is None and not call.talking:
-                        self._queue(call, at)
+                self._widen(subject, check, at)
             elif kind == MAX_WAIT:
                 waiting: Call = subject
                 if self.calls.get(waiting.id) is waiting and waiting.agent is None:
@@ -282,6 +284,19 @@ class Router:
                     self._changed(subject, at)
                     self._agent_free(subject, at)
 
+    def _widen(self, call: Call, step: int, at: float) -> None:
+        """A step timer: the call's next step, or the end of its wait for one agent."""
+        if self.calls.get(call.id) is not call:
+            return
+        if step == PREFERENCE_OVER:
+            call.prefer = None
+        elif call.step < step:
+            call.step = step
+        else:
+            return
+        if call.agent is None and not call.talking:
+            self._queue(call, at)
+
     # explanations and checks ----------------------------------------------------------
 
     def _verdicts(self, call: Call) -> Iterator[m.Verdict]:
@@ -292,6 +307,8 @@ class Router:
                 why = "chosen"
             elif call.declined_by(agent):
                 why = "did not answer this call before"
+            elif not eligible and call.prefer is not None:
+                why = f"the call waits for {call.prefer} first"
             elif not eligible:
                 why = f"skills {dict(agent.profile.skills)} do not meet the requirement"
             elif agent.state is not State.READY:
