@@ -17,6 +17,7 @@ from acd.core import messages as m
 from acd.http_auth import principal, problem
 from acd.push_protocol import Command
 from acd.routing_live import AgentRequest
+from acd.transfers import Transfers
 
 STATES = {"ready": "ready", "not_ready": "not-ready", "logged_in": "login", "logged_out": "logout"}
 """Push command ``set_state``'s states, and the desk action each is."""
@@ -42,10 +43,12 @@ class AgentDesk:
         now: Callable[[], float],
         submit: Callable[[Any], None],
         dispose: Dispose | None = None,
+        transfers: Transfers | None = None,
     ) -> None:
         """``teams``: every agent who takes calls, with their team; ``dispose``: files the
-        disposition a finished wrap-up may carry."""
+        disposition a finished wrap-up may carry; ``transfers``: sends calls on."""
         self._teams, self._now, self._submit, self._dispose = teams, now, submit, dispose
+        self._transfers = transfers
 
     async def request(self, request: web.Request) -> web.Response:
         agent, action = request.match_info["agent"], request.match_info["action"]
@@ -72,8 +75,11 @@ class AgentDesk:
                 return f"state must be one of {', '.join(STATES)}"
         elif command.command == "finish_wrap_up":
             action = "wrap-up-done"
+        elif self._transfers is None:
+            return "transfers are off: routing is not running"
         else:
-            return "transfers come with the agent console"
+            refused = self._transfers.ask(who, str(args.get("call", "")), args)
+            return None if refused is None else refused[2]
         refused = self.ask(who, agent, action, args)
         return None if refused is None else refused[2]
 

@@ -43,6 +43,7 @@ from acd.routing_live import LiveRouting
 from acd.routing_policy import load_policy
 from acd.routing_view import RoutingView
 from acd.runtime import Runtime
+from acd.transfers import Transfers
 
 log = logging.getLogger("acd.app")
 
@@ -95,9 +96,12 @@ async def serve(settings: Settings) -> None:
     routing = None if policy is None else LiveRouting(
         policy, ami, seconds, runtime.submit, journal, on_routed=feed.routed
     )  # fmt: skip
-    desk = AgentDesk(teams, seconds, runtime.submit, call_log.dispose)
-    hub = Hub(push, auth[1], desk.command)
     view = RoutingView(routing, seconds) if routing is not None else None
+    staff = [u.id for u in users.values() if u.role != "agent"]
+    transfers = None if view is None or policy is None else Transfers(
+        view.talking, teams, policy.call_types, staff, runtime.submit)  # fmt: skip
+    desk = AgentDesk(teams, seconds, runtime.submit, call_log.dispose, transfers)
+    hub = Hub(push, auth[1], desk.command)
     for record in await _read_log(event_log, settings):
         book.apply(record)
         if routing is not None:
@@ -109,7 +113,8 @@ async def serve(settings: Settings) -> None:
     parts = Parts(status, ami, flows, calls, agents=desk if routing else None, routing=view,
                   journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
                   policy=load_policy(settings.routing)[0], directory=directory,
-                  directory_file=settings.directory, spy=functools.partial(_spy, ami))  # fmt: skip
+                  directory_file=settings.directory, spy=functools.partial(_spy, ami),
+                  transfers=transfers)  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
     async with contextlib.AsyncExitStack() as stack:

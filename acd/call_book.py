@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from acd.core import messages as m
-from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record
+from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Transferred
 
 IVR_OUTCOMES = {
     "Transferred": "transferred",
@@ -43,7 +43,11 @@ class CallRow:
     ended: float | None = None
     wrapped: float | None = None
     agent: str = ""
+    """The agent who answered last (after a transfer, the one it went to)."""
+    answered_by: tuple[str, ...] = ()
     agents_rung: tuple[str, ...] = ()
+    transfers: tuple[str, ...] = ()
+    """Where agents sent it: ``call_type:NAME``, ``agent:ID`` or ``phone:ID``."""
     outcome: str = "in_progress"
     """answered, abandoned, callback, voicemail, transferred, overflowed, ended_in_ivr
     or in_progress."""
@@ -55,8 +59,8 @@ class CallRow:
 
     def public(self) -> dict[str, object]:
         row = {name: getattr(self, name) for name in self.__slots__}
-        row["ivr_path"] = list(self.ivr_path)
-        row["agents_rung"] = list(self.agents_rung)
+        for name in ("ivr_path", "answered_by", "agents_rung", "transfers"):
+            row[name] = list(row[name])
         return row
 
 
@@ -137,15 +141,23 @@ class CallBook:
                 row = self._row(record.call, record.at)
                 row.call_type = row.call_type or record.call_type
                 row.queued = row.queued if row.queued is not None else record.at
+                row.ended = None  # waiting again, after a transfer
             case Rang():
                 row = self._row(record.call, record.at)
                 row.rang = row.rang if row.rang is not None else record.at
                 row.agents_rung += (record.agent,)
             case m.Answered():
                 row = self._row(record.call, record.at)
-                row.answered, row.agent, row.outcome = record.at, record.agent, "answered"
-                self._index(self._by_agent.setdefault(record.agent, []), row)
+                row.answered = row.answered if row.answered is not None else record.at
+                row.agent, row.outcome = record.agent, "answered"
+                if record.agent not in row.answered_by:
+                    row.answered_by += (record.agent,)
+                    self._index(self._by_agent.setdefault(record.agent, []), row)
                 self._last_answered[record.agent] = row.id
+            case Transferred():
+                row = self._row(record.call, record.at)
+                row.transfers += (record.to,)
+                row.outcome = "transferred"
             case m.CallAbandoned():
                 row = self._row(record.call, record.at)
                 row.ended, row.outcome = record.at, "abandoned"

@@ -87,9 +87,11 @@ class CallLog:
         row = self._book.get(call) if call else None
         if row is None:
             return 404, "no such call", "no call to file a disposition on"
-        if not row.agent:
+        if not row.answered_by:
             return 409, "not answered", "only a call an agent answered gets a disposition"
-        if who is not None and not who.may_act_for(row.agent, self._teams.get(row.agent)):
+        if who is not None and not any(
+            who.may_act_for(agent, self._teams.get(agent)) for agent in row.answered_by
+        ):
             return 403, "not yours", f"call {row.id} was answered by another agent"
         by = who.user if who is not None else ""
         self._submit(Dispose(row.id, by, disposition.strip(), note))

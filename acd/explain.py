@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from acd.core import messages as m
 from acd.core.policy import Policy
 from acd.core.router import Router
-from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Waiting
+from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Transferred, Waiting
 
 
 @dataclass(slots=True)
@@ -68,8 +68,11 @@ def story(policy: Policy, records: Iterable[Record], call: str) -> Story | None:
     return told
 
 
-def _record_text(record: Waiting | Rang | IvrFinished | Overflowed | Disposed) -> str:
+def _record_text(record: Waiting | Rang | IvrFinished | Overflowed | Disposed | Transferred
+                 ) -> str:  # fmt: skip
     match record:
+        case Transferred():
+            return f"transferred by agent {record.by} to {record.to}"
         case Rang():
             return f"rang agent {record.agent} (leg {record.leg})"
         case IvrFinished():

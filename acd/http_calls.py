@@ -17,6 +17,7 @@ from acd.call_book import CallBook, CallRow
 from acd.call_log import MAX_DISPOSITION, MAX_NOTE, CallLog
 from acd.http_api import Api, Ask, Problem
 from acd.routing_view import RoutingView
+from acd.transfers import Transfers
 
 Outcome = Literal["answered", "abandoned", "callback", "voicemail", "transferred",
                   "overflowed", "ended_in_ivr", "in_progress"]  # fmt: skip
@@ -51,8 +52,10 @@ class CallOut(BaseModel):
     wrapped: dt.datetime | None
     waited: float | None = Field(description="from queued to answered (or to hang-up)")
     talked: float | None = Field(description="from answered to hang-up")
-    agent: str
+    agent: str = Field(description="who answered last")
+    answered_by: list[str]
     agents_rung: list[str]
+    transfers: list[str] = Field(description="``call_type:NAME``, ``agent:ID``, ``phone:ID``")
     outcome: Outcome
     disposition: str
     note: str
@@ -86,6 +89,15 @@ class Accepted(BaseModel):
     accepted: str
 
 
+class TransferIn(BaseModel):
+    """Exactly one target."""
+
+    model_config = ConfigDict(extra="forbid")
+    call_type: str | None = Field(None, description="wait on hold again, for this call type")
+    agent: str | None = Field(None, description="this agent first, then the call type's")
+    supervisor: str | None = Field(None, description="ring this supervisor's phone")
+
+
 class SpyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     mode: Literal["listen", "whisper", "barge"] = Field(
@@ -110,6 +122,7 @@ def calls_api(
     routing: RoutingView | None,
     *,
     spy: Spy | None = None,
+    transfers: Transfers | None = None,
 ) -> None:
     """Add the call endpoints to ``api``; ``teams``: each agent's team; ``spy`` rings a
     supervisor's phone into a call."""
@@ -118,8 +131,8 @@ def calls_api(
         if who is None or who.role == "admin":
             return True
         if who.role == "agent":
-            return row.agent == who.user
-        return not row.agent or teams.get(row.agent) in who.teams
+            return who.user in row.answered_by
+        return not row.answered_by or any(teams.get(a) in who.teams for a in row.answered_by)
 
     @api.route("GET", "/calls", "Search call records, newest first", answer=CallList,
                query=CallQuery)  # fmt: skip
@@ -164,6 +177,16 @@ def calls_api(
         if refused is not None:
             raise Problem(*refused)
         return Accepted(accepted="disposition")
+
+    @api.route("POST", "/calls/{call}/transfer", "Send a call on (blind transfer)",
+               answer=Accepted, body=TransferIn, status=202, errors=(404, 409, 503))  # fmt: skip
+    async def transfer(ask: Ask) -> Accepted:
+        if transfers is None or ask.who is None:
+            raise Problem(503, "transfers are off", "routing is not running")
+        refused = transfers.ask(ask.who, ask.path["call"], ask.body.model_dump())
+        if refused is not None:
+            raise Problem(*refused)
+        return Accepted(accepted="transfer")
 
     @api.route("POST", "/calls/{call}/listen", "Listen to, whisper to or barge into a live "
                "call from one's own phone", answer=Accepted, body=SpyIn, status=202,

@@ -30,6 +30,7 @@ from acd.ivr.steps import IvrEnded
 from acd.journal import Journal
 from acd.routing_policy import RoutingPolicy
 from acd.routing_view import RoutingView
+from acd.transfers import Transfers
 
 
 @dataclass(slots=True)
@@ -65,6 +66,7 @@ class Parts:
     directory: Directory | None = None
     directory_file: Path | None = None
     spy: Spy | None = None
+    transfers: Transfers | None = None
 
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
@@ -78,7 +80,8 @@ def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.App
     api = Api("acd", __version__)
     _floor(api, parts.routing)
     if parts.book is not None and parts.call_log is not None:
-        calls_api(api, parts.book, parts.call_log, parts.teams, parts.routing, spy=parts.spy)
+        calls_api(api, parts.book, parts.call_log, parts.teams, parts.routing, spy=parts.spy,
+                  transfers=parts.transfers)  # fmt: skip
     states = parts.routing.states if parts.routing is not None else dict
     config_api(api, parts.specs, parts.policy, parts.flows, states)
     customers_api(api, parts.directory, parts.directory_file)

@@ -19,6 +19,7 @@ from acd.core import messages as m
 from acd.ivr import steps as s
 from acd.push_protocol import event
 from acd.push_store import PushStore
+from acd.records import Transferred
 
 log = logging.getLogger("acd.push")
 
@@ -83,7 +84,7 @@ class PushFeed:
             data = {"call": call, "agent": agent, "caller": caller, "tickets": tickets}
             self._tell(agent, "call_caller", data)
 
-    def routed(self, command: m.Event | m.Command) -> None:
+    def routed(self, command: m.Event | m.Command | Transferred) -> None:
         """Live routing's event or command, once logged: tell the agent and those who watch
         them."""
         data: dict[str, Any]
@@ -91,6 +92,10 @@ class PushFeed:
             case m.Answered():
                 data = {"call": command.call, "agent": command.agent, "at": command.at}
                 self._tell(command.agent, "call_answered", data)
+            case Transferred() if (agent := self._offered.get(command.call)) is not None:
+                data = {"call": command.call, "agent": agent, "by": command.by,
+                        "to": command.to, "at": command.at}  # fmt: skip
+                self._tell(agent, "call_transferred", data)
             case m.CallEnded() if (agent := self._offered.get(command.call)) is not None:
                 data = {"call": command.call, "agent": agent, "at": command.at}
                 self._tell(agent, "call_ended", data)

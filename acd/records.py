@@ -77,14 +77,25 @@ class Disposed:
     note: str = ""
 
 
-Record = m.Event | Waiting | Rang | IvrFinished | Overflowed | Disposed
+@dataclass(frozen=True, slots=True)
+class Transferred:
+    """The agent ``by`` sent the call on: ``to`` is ``call_type:NAME``, ``agent:ID`` or
+    ``phone:ID`` (a supervisor's phone, outside routing)."""
+
+    at: float
+    call: str
+    by: str
+    to: str
+
+
+Record = m.Event | Waiting | Rang | IvrFinished | Overflowed | Disposed | Transferred
 
 TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         m.CallArrived, m.CallAbandoned, m.Answered, m.RingFailed, m.CallEnded, m.LoggedIn,
         m.SetReady, m.SetNotReady, m.LoggedOut, m.WrapUpDone, m.WrapUpExtended, m.Tick,
-        Waiting, Rang, IvrFinished, Overflowed, Disposed,
+        Waiting, Rang, IvrFinished, Overflowed, Disposed, Transferred,
     )
 }  # fmt: skip
 

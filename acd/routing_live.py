@@ -30,7 +30,7 @@ from acd.core.policy import Policy
 from acd.core.router import Router
 from acd.ivr import steps as s
 from acd.journal import Journal
-from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Waiting
+from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Transferred, Waiting
 from acd.routing_recovery import Channel, Leg, Snapshot, Stranger
 
 log = logging.getLogger("acd.routing")
@@ -38,6 +38,17 @@ log = logging.getLogger("acd.routing")
 KEEP_DECISIONS = 10_000
 KEEP_GONE = 1_000
 CALLER_VARS = ("CALL_TYPE", "PRIORITY", "SKILLS", "SURVEY")
+TRANSFER_WAIT = 60.0
+"""Seconds a call transferred to an agent waits for them before their call type decides."""
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequest:
+    """Send a call on (already checked): ``to`` as in ``records.Transferred``."""
+
+    call: str
+    by: str
+    to: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +67,7 @@ class LiveRouting:
         submit: Callable[[Any], None],
         journal: Journal,
         *,
-        on_routed: Callable[[m.Event | m.Command], None] | None = None,
+        on_routed: Callable[[m.Event | m.Command | Transferred], None] | None = None,
     ) -> None:
         """``on_routed``: told each router event, then its commands, once in the log."""
         self.router = Router(policy)  # verdicts on demand: every agent's, per offer, is too dear
@@ -106,6 +117,8 @@ class LiveRouting:
                 self._phones_changed(now, {event.device[6:]: event.state})
             case AgentRequest():
                 self._agent_request(dataclasses.replace(event.event, at=now))
+            case TransferRequest():
+                self._transfer(now, event)
             case m.Tick():
                 self._handle(m.Tick(now))
 
@@ -127,7 +140,7 @@ class LiveRouting:
                 case m.CallEnded() | m.CallAbandoned():
                     self._forget(record.call)
                     self._handle(record)
-                case IvrFinished() | Overflowed() | Disposed():
+                case IvrFinished() | Overflowed() | Disposed() | Transferred():
                     pass  # the call records' own
                 case _:
                     self._handle(record)
@@ -161,6 +174,33 @@ class LiveRouting:
             log.warning("agent %s asked to be ready with their phone offline", request.agent)
             request = m.SetNotReady(request.at, request.agent, recovery.PHONE_OFFLINE)
         self._handle(request)
+
+    def _transfer(self, now: float, request: TransferRequest) -> None:
+        """The agent's part ends (wrap-up); the caller waits again on hold, for a call type
+        or for one agent first, or rings a supervisor's phone outside routing."""
+        call, channel = self.router.calls.get(request.call), self._channels.get(request.call)
+        if call is None or not call.talking or channel is None:
+            log.warning("call %s: transfer by %s dropped: the call is over", request.call,
+                        request.by)  # fmt: skip
+            return
+        kind, _, target = request.to.partition(":")
+        transferred = Transferred(now, call.id, request.by, request.to)
+        self._record(transferred)
+        if self._on_routed is not None:
+            self._journal.then(functools.partial(self._on_routed, transferred))
+        self._handle(m.CallEnded(now, call.id))
+        log.info("call %s: transferred by %s to %s", call.id, request.by, request.to)
+        if kind == "phone":
+            self._forget(call.id)
+            self._send(actions.to_phone(channel, target))
+            return
+        call_type = target if kind == "call_type" else call.kind.name
+        waiting = Waiting(now, call.id, channel, self._surveys.get(call.id, ""))
+        agent = target if kind == "agent" else None
+        self._arrive(waiting, m.CallArrived(now, call.id, call_type, agent=agent,
+                                            agent_for=TRANSFER_WAIT if agent else 0.0))  # fmt: skip
+        self._send(actions.set_variable(channel, "ACD_CALL_TYPE", call_type))
+        self._send(actions.to_hold(channel))
 
     def _caller_gone(self, now: float, call_id: str) -> None:
         self._forget(call_id)

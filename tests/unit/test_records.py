@@ -16,6 +16,7 @@ from acd.records import (
     Overflowed,
     Rang,
     Record,
+    Transferred,
     Waiting,
     decode,
     encode,
@@ -54,6 +55,8 @@ SAMPLES: list[Record] = [
     Overflowed(20.0, "c1", "hotline.callback"),
     Overflowed(21.0, "c3", None),
     Disposed(40.0, "c2", "1001", "billing question", "refund promised 王"),
+    Transferred(35.0, "c2", "1001", "agent:1002"),
+    m.CallArrived(36.0, "c2", "billing", agent="1002", agent_for=60.0),
 ]
 
 

@@ -27,6 +27,22 @@ def redirect(channel: str, to: str | None) -> ActionFields:
             "Exten": "s", "Priority": "1"}  # fmt: skip
 
 
+def to_hold(channel: str) -> ActionFields:
+    """Send a caller back to wait on hold (a transfer to a queue)."""
+    return {"Action": "Redirect", "Channel": channel, "Context": "acd-hold", "Exten": "s",
+            "Priority": "1"}  # fmt: skip
+
+
+def to_phone(channel: str, user: str) -> ActionFields:
+    """Send a caller to ring ``user``'s phone, outside routing (a supervisor)."""
+    return {"Action": "Redirect", "Channel": channel, "Context": "acd-transfer", "Exten": user,
+            "Priority": "1"}  # fmt: skip
+
+
+def set_variable(channel: str, name: str, value: str) -> ActionFields:
+    return {"Action": "Setvar", "Channel": channel, "Variable": name, "Value": value}
+
+
 def hang_up(channel: str) -> ActionFields:
     return {"Action": "Hangup", "Channel": channel}
 
