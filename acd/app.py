@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -32,6 +33,7 @@ from acd.callers import Callers
 from acd.config import Settings
 from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
+from acd.floor import Floor
 from acd.http_calls import SpyFailed
 from acd.http_server import Parts, Status, http_app
 from acd.ivr.publisher import FlowPublisher
@@ -93,10 +95,20 @@ async def serve(settings: Settings) -> None:
                     lambda number, call: book.history(number, without=call))  # fmt: skip
     call_log = CallLog(journal, book, teams, seconds, runtime.submit)
     handlers += [feed.ivr_ended, call_log.apply]
+    floor: list[Floor] = []
+
+    def routed(what: Any) -> None:
+        feed.routed(what)
+        for board in floor:
+            board.changed()
+
     routing = None if policy is None else LiveRouting(
-        policy, ami, seconds, runtime.submit, journal, on_routed=feed.routed
+        policy, ami, seconds, runtime.submit, journal, on_routed=routed
     )  # fmt: skip
     view = RoutingView(routing, seconds) if routing is not None else None
+    if view is not None:
+        floor.append(Floor(view, book, seconds, ZoneInfo(settings.timezone),
+                           settings.short_abandon_s))  # fmt: skip
     staff = [u.id for u in users.values() if u.role != "agent"]
     transfers = None if view is None or policy is None else Transfers(
         view.talking, teams, policy.call_types, staff, runtime.submit)  # fmt: skip
@@ -114,7 +126,7 @@ async def serve(settings: Settings) -> None:
                   journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
                   policy=load_policy(settings.routing)[0], directory=directory,
                   directory_file=settings.directory, spy=functools.partial(_spy, ami),
-                  transfers=transfers)  # fmt: skip
+                  transfers=transfers, floor=floor[0] if floor else None)  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
     async with contextlib.AsyncExitStack() as stack:
@@ -125,9 +137,17 @@ async def serve(settings: Settings) -> None:
         for work, name in ((runtime.run(), "runtime"), (journal.run(), "journal"),
                            (feed.run(), "push feed"), (hub.run(), "push hub"),
                            (flows.watch(settings.flows_poll), "flows"),
-                           (watch_directory(directory, settings), "directory")):  # fmt: skip
+                           (watch_directory(directory, settings), "directory"),
+                           *[(board.push(_staff(users), feed.tell_user), "wallboard")
+                             for board in floor]):  # fmt: skip
             stack.push_async_callback(_cancel, asyncio.create_task(work, name=name))
         await ami.run()
+
+
+def _staff(users: dict[str, User]) -> dict[str, tuple[str, ...] | None]:
+    """Who gets the wallboard: supervisors (their teams) and admins (all)."""
+    return {u.id: (None if u.role == "admin" else u.teams) for u in users.values()
+            if u.role != "agent"}  # fmt: skip
 
 
 async def watch_directory(directory: Directory | None, settings: Settings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,19 @@ class Settings(BaseSettings):
     """Start acd's clock at this instant (tests and demos of after-hours flows)."""
     flows_poll: float = Field(1.0, gt=0)
     """Seconds between checks of ``flows_dir`` for changed files."""
+    timezone: str = "Asia/Shanghai"
+    """The center's time zone: where "today" starts on the wallboard and in reports."""
+    short_abandon_s: float = Field(5.0, ge=0, le=120)
+    """Callers who hang up within this many seconds of queueing are not counted as offered."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {zone!r} (e.g. Asia/Shanghai, UTC)") from None
+        return zone
 
     crm_url: str | None = None
     """An external CRM to look callers up in: a URL with ``{number}`` (JSON back, 404 when

@@ -20,6 +20,7 @@ from acd.auth import Logins, Tokens
 from acd.call_book import CallBook
 from acd.call_log import CallLog
 from acd.directory import Directory
+from acd.floor import Floor
 from acd.http_api import Api, Ask, Problem
 from acd.http_auth import auth_routes, token_required
 from acd.http_calls import Spy, calls_api
@@ -67,6 +68,7 @@ class Parts:
     directory_file: Path | None = None
     spy: Spy | None = None
     transfers: Transfers | None = None
+    floor: Floor | None = None
 
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
@@ -78,7 +80,7 @@ def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.App
     if parts.agents is not None:
         app.router.add_post("/agents/{agent}/{action}", parts.agents.request)
     api = Api("acd", __version__)
-    _floor(api, parts.routing)
+    _floor(api, parts.routing, parts.floor)
     if parts.book is not None and parts.call_log is not None:
         calls_api(api, parts.book, parts.call_log, parts.teams, parts.routing, spy=parts.spy,
                   transfers=parts.transfers)  # fmt: skip
@@ -112,7 +114,16 @@ def _health(parts: Parts) -> Any:
     return health
 
 
-def _floor(api: Api, routing: RoutingView | None) -> None:
+def _floor(api: Api, routing: RoutingView | None, board: Floor | None) -> None:
+    @api.route("GET", "/floor", "The wallboard: call types' figures today, agents' states "
+               "(of one's teams)", answer=dict[str, Any], roles=("supervisor", "admin"),
+               errors=(503,))  # fmt: skip
+    async def wallboard(ask: Ask) -> dict[str, Any]:
+        if board is None:
+            raise Problem(503, "routing is off", "see acd's log for the policy's problems")
+        teams = ask.who.teams if ask.who is not None and ask.who.role == "supervisor" else None
+        return board.board(teams)
+
     @api.route("GET", "/routing", "Calls waiting and the agents' states (of one's teams)",
                answer=dict[str, Any], roles=("supervisor", "admin"), errors=(503,))  # fmt: skip
     async def floor(ask: Ask) -> dict[str, Any]:

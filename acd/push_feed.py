@@ -122,6 +122,11 @@ class PushFeed:
                 data = {"agent": command.agent, "request": command.request, "why": command.why}
                 self._tell(command.agent, "request_refused", data)
 
+    def tell_user(self, user: str, kind: str, data: Mapping[str, Any]) -> None:
+        """An event for ``user`` alone (the wallboard's)."""
+        self._pending.append(((user,), event(kind, data)))
+        self._wakeup.set()
+
     def _tell(self, agent: str, kind: str, data: Mapping[str, Any]) -> None:
         self._pending.append(((agent, *self._watchers.get(agent, ())), event(kind, data)))
         self._wakeup.set()

@@ -350,6 +350,8 @@ class LiveRouting:
             self._journal.record(record)
 
     def _send(self, action: dict[str, str]) -> None:
+        if self._replaying:  # done when it was logged; Asterisk's state is reconciled after
+            return
         self._journal.then(lambda: self._spawn(self._action(action)))
 
     async def _action(self, action: dict[str, str]) -> None:

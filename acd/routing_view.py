@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from acd.core.router import Router
 from acd.routing_live import LiveRouting
 
 
@@ -28,6 +29,10 @@ class Place:
 class RoutingView:
     def __init__(self, live: LiveRouting, clock: Callable[[], float]) -> None:
         self._live, self._clock = live, clock
+
+    @property
+    def router(self) -> Router:
+        return self._live.router
 
     def summary(self, teams: tuple[str, ...] | None = None) -> dict[str, object]:
         """Calls waiting and each agent's state (of ``teams`` only, if given): ``/routing``."""

@@ -139,3 +139,25 @@ async def test_a_fresh_instance_rebuilds_calls_agents_and_legs_from_the_log() ->
     assert summary == {"waiting": 0, "agents": {"a": "ringing", "b": "not_ready break"}}
     assert isinstance(decode(log.entries[0]), m.LoggedIn)
     assert any(isinstance(decode(e), Waiting) for e in log.entries)
+
+
+async def test_a_replay_repeats_no_hang_up_and_no_redirect() -> None:
+    """Rings that timed out and callers sent on after their longest wait were dealt with when
+    they were logged: replaying them must not hang up or move anyone again."""
+    policy = Policy({"tech": kind("tech", (0.0, req(tech=3)), max_wait=30.0,
+                                  fallback="h.callback")}, POLICY.agents)  # fmt: skip
+    records = [
+        m.LoggedIn(0.0, "a"), m.SetReady(0.0, "a"),
+        Waiting(1.0, "c1", "PJSIP/trunk-c1"), m.CallArrived(1.0, "c1", "tech"),
+        Rang(1.0, "c1", "a", "acd-a-c1-1"),
+        m.Tick(100.0),  # the ring timed out at 16 s, the caller left for the callback at 31 s
+    ]  # fmt: skip
+    async with live_routing(MemoryEventLog(), policy) as fresh:
+        for record in records:
+            fresh.routing.replay(record)
+        fresh.routing.went_live()
+        await asyncio.sleep(0.2)
+        sent = [a["Action"] for a in fresh.peer.actions]
+        state = fresh.view.summary()
+    assert "Hangup" not in sent and "Redirect" not in sent
+    assert state == {"waiting": 0, "agents": {"a": "not_ready missed", "b": "logged_out"}}

@@ -101,6 +101,7 @@ async def test_the_ringing_agent_and_their_supervisor_get_the_pop_before_answer(
                 caller = uniqueid(log, channel)
                 phones.hangup(second)
                 withdrawn = await next_event(agent, "call_withdrawn")
+                await wallboard_pushed(lead, http)
         calls = get(http, "/calls?number=14155550100", "2900")["calls"]
         not_theirs = get(http, "/calls?number=14155550100", "2001")["calls"]
     assert first_pop["data"]["history"] == []  # the customer's first call
@@ -135,6 +136,20 @@ def assert_second_pop(pop: dict[str, Any], caller: str, first_id: str) -> None:
     assert (last["id"], last["agent"], last["outcome"], last["call_type"]) == (
         first_id, "2002", "answered", "tech")  # fmt: skip
     assert (last["disposition"], last["note"]) == ("password reset", "sent a reset link")
+
+
+async def wallboard_pushed(lead: aiohttp.ClientWebSocketResponse, http: int) -> None:
+    """The support lead's wallboard, pushed and asked for: the first call answered, only
+    their team's agents."""
+    while (pushed := (await next_event(lead, "floor"))["data"])["call_types"]["tech"][
+        "answered"
+    ] < 1:
+        pass
+    asked = get(http, "/floor", "2900")
+    for board in (pushed, asked):
+        assert list(board["agents"]) == ["2002"]  # not 2001, of the billing team
+        assert board["call_types"]["tech"]["answered"] == 1
+        assert board["call_types"]["tech"]["offered"] >= 1
 
 
 def assert_no_caller_data(logged: str) -> None:
