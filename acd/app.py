@@ -44,7 +44,7 @@ from acd.records import BadRecord, Record, decode
 from acd.routing_live import LiveRouting
 from acd.routing_policy import load_policy
 from acd.routing_view import RoutingView
-from acd.runtime import Runtime
+from acd.runtime import Fanout, Runtime
 from acd.transfers import Transfers
 
 log = logging.getLogger("acd.app")
@@ -62,13 +62,8 @@ def clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
 async def serve(settings: Settings) -> None:
     """Run until cancelled; raises ``AmiAuthError`` if Asterisk refuses the login."""
     status = Status()
-    handlers: list[Callable[[Any], None]] = [status.apply]
-
-    def apply(event: Any) -> None:
-        for handle in handlers:
-            handle(event)
-
-    runtime: Runtime[Any] = Runtime(apply)
+    handlers: Fanout[Any] = Fanout([status.apply])
+    runtime: Runtime[Any] = Runtime(handlers)
     ami = AmiClient(
         host=settings.ami_host,
         port=settings.ami_port,
@@ -93,15 +88,12 @@ async def serve(settings: Settings) -> None:
     crm = HttpCrm(settings.crm_url, timeout=settings.crm_timeout) if settings.crm_url else None
     feed = PushFeed(push, users, teams, Callers(directory, crm),
                     lambda number, call: book.history(number, without=call))  # fmt: skip
-    call_log = CallLog(journal, book, teams, seconds, runtime.submit)
+    policy_spec = load_policy(settings.routing)[0]
+    call_log = CallLog(journal, book, teams, seconds, runtime.submit,
+                       codes=policy_spec.codes if policy_spec else None)  # fmt: skip
     handlers += [feed.ivr_ended, call_log.apply]
     floor: list[Floor] = []
-
-    def routed(what: Any) -> None:
-        feed.routed(what)
-        for board in floor:
-            board.changed()
-
+    routed: Fanout[Any] = Fanout([feed.routed])
     routing = None if policy is None else LiveRouting(
         policy, ami, seconds, runtime.submit, journal, on_routed=routed
     )  # fmt: skip
@@ -109,6 +101,7 @@ async def serve(settings: Settings) -> None:
     if view is not None:
         floor.append(Floor(view, book, seconds, ZoneInfo(settings.timezone),
                            settings.short_abandon_s))  # fmt: skip
+        routed.append(floor[0].changed)
     staff = [u.id for u in users.values() if u.role != "agent"]
     transfers = None if view is None or policy is None else Transfers(
         view.talking, teams, policy.call_types, staff, runtime.submit)  # fmt: skip
@@ -124,7 +117,7 @@ async def serve(settings: Settings) -> None:
     agi = await _agi(settings, calls, HoldAnnouncements(view.place if view else lambda _: None))
     parts = Parts(status, ami, flows, calls, agents=desk if routing else None, routing=view,
                   journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
-                  policy=load_policy(settings.routing)[0], directory=directory,
+                  policy=policy_spec, directory=directory,
                   directory_file=settings.directory, spy=functools.partial(_spy, ami),
                   transfers=transfers, floor=floor[0] if floor else None)  # fmt: skip
     http = http_app(parts, auth)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from acd.auth import Principal
-from acd.call_book import CallBook
+from acd.call_book import CallBook, CallRow
 from acd.ivr import steps as s
 from acd.journal import Journal
 from acd.records import Disposed, IvrFinished
@@ -53,10 +53,13 @@ class CallLog:
         teams: Mapping[str, str | None],
         clock: Callable[[], float],
         submit: Callable[[Any], None],
+        *,
+        codes: Callable[[str], list[str]] | None = None,
     ) -> None:
-        """``teams``: each agent's team (who a supervisor may file for)."""
+        """``teams``: each agent's team (who a supervisor may file for); ``codes``: the
+        disposition codes of a call type (empty: any text)."""
         self._journal, self._book, self._teams = journal, book, teams
-        self._clock, self._submit = clock, submit
+        self._clock, self._submit, self._codes = clock, submit, codes
 
     def apply(self, event: object) -> None:
         """Runtime handler (before live routing's)."""
@@ -77,22 +80,31 @@ class CallLog:
     ) -> tuple[int, str, str] | None:
         """File a disposition on ``call`` (None: the last call ``agent``, or ``who``,
         answered) if ``who`` may; else (status, title, detail)."""
-        if not disposition.strip() or len(disposition) > MAX_DISPOSITION:
-            return 400, "bad disposition", f"1 to {MAX_DISPOSITION} characters"
-        if len(note) > MAX_NOTE:
-            return 400, "bad note", f"at most {MAX_NOTE} characters"
         if call is None:
             whose = agent or (who.user if who is not None else None)
             call = self._book.last_answered(whose) if whose else None
         row = self._book.get(call) if call else None
-        if row is None:
-            return 404, "no such call", "no call to file a disposition on"
-        if not row.answered_by:
-            return 409, "not answered", "only a call an agent answered gets a disposition"
-        if who is not None and not any(
-            who.may_act_for(agent, self._teams.get(agent)) for agent in row.answered_by
-        ):
-            return 403, "not yours", f"call {row.id} was answered by another agent"
+        refused = self._refusal(who, row, disposition.strip(), note)
+        if refused is not None or row is None:
+            return refused or (404, "no such call", "no call to file a disposition on")
         by = who.user if who is not None else ""
         self._submit(Dispose(row.id, by, disposition.strip(), note))
         return None
+
+    def _refusal(self, who: Principal | None, row: CallRow | None, disposition: str,
+                 note: str) -> tuple[int, str, str] | None:  # fmt: skip
+        allowed = self._codes(row.call_type) if self._codes and row else []
+        checks = (
+            (not disposition or len(disposition) > MAX_DISPOSITION,
+             (400, "bad disposition", f"1 to {MAX_DISPOSITION} characters")),
+            (len(note) > MAX_NOTE, (400, "bad note", f"at most {MAX_NOTE} characters")),
+            (row is None, (404, "no such call", "no call to file a disposition on")),
+            (row is not None and not row.answered_by,
+             (409, "not answered", "only a call an agent answered gets a disposition")),
+            (who is not None and row is not None and not any(
+                who.may_act_for(a, self._teams.get(a)) for a in row.answered_by),
+             (403, "not yours", "the call was answered by another agent")),
+            (bool(allowed) and disposition not in allowed,
+             (400, "unknown disposition", f"one of: {', '.join(allowed)}")),
+        )  # fmt: skip
+        return next((refusal for failed, refusal in checks if failed), None)

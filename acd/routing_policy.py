@@ -17,6 +17,7 @@ from acd.core import policy as core
 from acd.ivr.loader import Positions, Problem
 
 Level = Annotated[int, Field(ge=1, le=10)]
+Disposition = Annotated[str, Field(min_length=1, max_length=64)]
 STRICT = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
@@ -45,6 +46,8 @@ class CallTypeSpec(BaseModel):
     announce_every_s: float = Field(30.0, ge=0, le=3600)
     """Seconds of music between telling a waiting caller their place in line and the
     expected wait (0: music only)."""
+    dispositions: list[Disposition] = []
+    """The wrap-up codes agents file this call type's calls under (empty: the policy's)."""
 
 
 class RoutingPolicy(BaseModel):
@@ -58,6 +61,13 @@ class RoutingPolicy(BaseModel):
     max_misses: int = Field(1, ge=1, le=10)
     """Unanswered rings in a row before an agent is put in not ready (missed)."""
     priority_aging_per_min: float = Field(0.0, ge=0)
+    dispositions: list[Disposition] = []
+    """Wrap-up codes for every call type without its own (empty: free text)."""
+
+    def codes(self, call_type: str) -> list[str]:
+        """The disposition codes of ``call_type``'s calls (empty: any text)."""
+        spec = self.call_types.get(call_type)
+        return (spec.dispositions if spec and spec.dispositions else self.dispositions)
 
     def steps(self, name: str) -> list[StepSpec]:
         spec = self.call_types[name]

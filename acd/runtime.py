@@ -20,6 +20,14 @@ E = TypeVar("E")
 BACKLOG_WARNING = 10_000
 
 
+class Fanout(list[Callable[[E], None]]):
+    """Handlers, each called in order with what the fanout is called with."""
+
+    def __call__(self, item: E) -> None:
+        for handle in self:
+            handle(item)
+
+
 class Runtime(Generic[E]):
     def __init__(self, handle: Callable[[E], None]) -> None:
         self._handle = handle
