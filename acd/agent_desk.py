@@ -28,7 +28,9 @@ ACTIONS: dict[str, Callable[[float, str, dict[str, Any]], m.Event]] = {
     "not-ready": lambda at, agent, body: m.SetNotReady(at, agent, str(body.get("reason", ""))),
     "logout": lambda at, agent, _: m.LoggedOut(at, agent),
     "wrap-up-done": lambda at, agent, _: m.WrapUpDone(at, agent),
+    "wrap-up-extend": lambda at, agent, body: m.WrapUpExtended(at, agent, body["seconds"]),
 }
+MAX_EXTENSION = 600.0
 
 
 Refusal = tuple[int, str, str]
@@ -75,6 +77,8 @@ class AgentDesk:
                 return f"state must be one of {', '.join(STATES)}"
         elif command.command == "finish_wrap_up":
             action = "wrap-up-done"
+        elif command.command == "extend_wrap_up":
+            action = "wrap-up-extend"
         elif self._transfers is None:
             return "transfers are off: routing is not running"
         else:
@@ -94,6 +98,11 @@ class AgentDesk:
             return 404, "no such agent", f"no agent {agent!r}"
         if not who.may_act_for(agent, self._teams[agent]):
             return 403, "not yours", f"you may not change agent {agent}'s state"
+        if action == "wrap-up-extend":
+            seconds = body.get("seconds")
+            if (isinstance(seconds, bool) or not isinstance(seconds, int | float)
+                    or not 0 < seconds <= MAX_EXTENSION):  # fmt: skip
+                return 400, "bad extension", f"seconds: a number, 1 to {MAX_EXTENSION:g}"
         if action == "wrap-up-done" and "disposition" in body and self._dispose is not None:
             call = None if body.get("call") is None else str(body["call"])
             note = str(body.get("note", ""))

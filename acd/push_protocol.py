@@ -50,7 +50,7 @@ class Command(BaseModel):
     type: Literal["command"]
     v: Literal[1] = 1
     id: str | int
-    command: Literal["set_state", "finish_wrap_up", "request_transfer"]
+    command: Literal["set_state", "finish_wrap_up", "extend_wrap_up", "request_transfer"]
     args: dict[str, Any] = {}
 
 

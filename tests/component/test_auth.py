@@ -59,6 +59,11 @@ class Desk:
         assert status == 200, body
         return str(body["token"])
 
+    async def act_json(self, agent: str, action: str, token: str, body: object) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        reply = await self.http.post(f"/agents/{agent}/{action}", json=body, headers=headers)
+        return reply.status
+
     async def act(self, agent: str, action: str, token: str | None, **body: str) -> int:
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
         reply = await self.http.post(f"/agents/{agent}/{action}", json=body, headers=headers)
@@ -158,3 +163,13 @@ async def test_bad_requests_get_problem_details_and_change_nothing() -> None:
     assert statuses == [404, 404, 400, 400]
     assert set(kinds) == {"application/problem+json"}
     assert desk.submitted == []
+
+
+async def test_an_agent_extends_their_wrap_up_by_a_sane_number_of_seconds() -> None:
+    async with Desk() as desk:
+        token = await desk.token("1001")
+        done = await desk.act_json("1001", "wrap-up-extend", token, {"seconds": 45})
+        bad = [await desk.act_json("1001", "wrap-up-extend", token, {"seconds": s})
+               for s in (0, 601, "30", True, None)]  # fmt: skip
+    assert done == 202 and bad == [400] * 5
+    assert desk.submitted == [AgentRequest(m.WrapUpExtended(1000.0, "1001", 45))]
