@@ -67,7 +67,7 @@ class RoutingPolicy(BaseModel):
     def codes(self, call_type: str) -> list[str]:
         """The disposition codes of ``call_type``'s calls (empty: any text)."""
         spec = self.call_types.get(call_type)
-        return (spec.dispositions if spec and spec.dispositions else self.dispositions)
+        return spec.dispositions if spec and spec.dispositions else self.dispositions
 
     def steps(self, name: str) -> list[StepSpec]:
         spec = self.call_types[name]
