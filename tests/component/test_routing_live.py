@@ -16,7 +16,7 @@ from acd.core.policy import AgentProfile, Policy
 from acd.event_log import MemoryEventLog
 from acd.ivr import steps as s
 from acd.journal import Journal
-from acd.records import Rang, Waiting, decode
+from acd.records import Rang, Record, Waiting, decode
 from acd.routing_live import AgentRequest, LiveRouting
 from acd.routing_view import RoutingView
 from tests.component.ami_peer import AmiPeer
@@ -146,7 +146,7 @@ async def test_a_replay_repeats_no_hang_up_and_no_redirect() -> None:
     they were logged: replaying them must not hang up or move anyone again."""
     policy = Policy({"tech": kind("tech", (0.0, req(tech=3)), max_wait=30.0,
                                   fallback="h.callback")}, POLICY.agents)  # fmt: skip
-    records = [
+    records: list[Record] = [
         m.LoggedIn(0.0, "a"), m.SetReady(0.0, "a"),
         Waiting(1.0, "c1", "PJSIP/trunk-c1"), m.CallArrived(1.0, "c1", "tech"),
         Rang(1.0, "c1", "a", "acd-a-c1-1"),
