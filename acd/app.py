@@ -94,9 +94,10 @@ async def serve(settings: Settings) -> None:
     handlers += [feed.ivr_ended, call_log.apply]
     floor: list[Floor] = []
     routed: Fanout[Any] = Fanout([feed.routed])
+    recordings = _recordings(settings)
     routing = None if policy is None else LiveRouting(
-        policy, ami, seconds, runtime.submit, journal, on_routed=routed
-    )  # fmt: skip
+        policy, ami, seconds, runtime.submit, journal, on_routed=routed,
+        recordings=recordings and (settings.asterisk_recordings_dir or recordings))  # fmt: skip
     view = RoutingView(routing, seconds) if routing is not None else None
     if view is not None:
         floor.append(Floor(view, book, seconds, ZoneInfo(settings.timezone),
@@ -119,7 +120,8 @@ async def serve(settings: Settings) -> None:
                   journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
                   policy=policy_spec, directory=directory,
                   directory_file=settings.directory, spy=functools.partial(_spy, ami),
-                  transfers=transfers, floor=floor[0] if floor else None)  # fmt: skip
+                  transfers=transfers, floor=floor[0] if floor else None,
+                  recordings=recordings)  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
     async with contextlib.AsyncExitStack() as stack:
@@ -135,6 +137,17 @@ async def serve(settings: Settings) -> None:
                              for board in floor]):  # fmt: skip
             stack.push_async_callback(_cancel, asyncio.create_task(work, name=name))
         await ami.run()
+
+
+def _recordings(settings: Settings) -> Path | None:
+    """The recordings directory, made if missing; None (nothing recorded) if it cannot be."""
+    where = settings.recordings_dir.resolve()
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.error("recordings directory %s: %s: calls are not recorded", where, exc.strerror)
+        return None
+    return where
 
 
 def _staff(users: dict[str, User]) -> dict[str, tuple[str, ...] | None]:

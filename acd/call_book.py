@@ -55,11 +55,14 @@ class CallRow:
     note: str = ""
     disposed_by: str = ""
     rating: int | None = None
-    recording: str = ""
+    recordings: tuple[str, ...] = ()
+    """The conversations recorded, one file per agent who answered."""
+    _ringing: dict[str, str] = field(default_factory=dict)
+    """Agent -> the file their leg would record to, while it rings."""
 
     def public(self) -> dict[str, object]:
-        row = {name: getattr(self, name) for name in self.__slots__}
-        for name in ("ivr_path", "answered_by", "agents_rung", "transfers"):
+        row = {name: getattr(self, name) for name in self.__slots__ if name[0] != "_"}
+        for name in ("ivr_path", "answered_by", "agents_rung", "transfers", "recordings"):
             row[name] = list(row[name])
         return row
 
@@ -146,14 +149,9 @@ class CallBook:
                 row = self._row(record.call, record.at)
                 row.rang = row.rang if row.rang is not None else record.at
                 row.agents_rung += (record.agent,)
+                row._ringing[record.agent] = record.recording
             case m.Answered():
-                row = self._row(record.call, record.at)
-                row.answered = row.answered if row.answered is not None else record.at
-                row.agent, row.outcome = record.agent, "answered"
-                if record.agent not in row.answered_by:
-                    row.answered_by += (record.agent,)
-                    self._index(self._by_agent.setdefault(record.agent, []), row)
-                self._last_answered[record.agent] = row.id
+                self._answered(record)
             case Transferred():
                 row = self._row(record.call, record.at)
                 row.transfers += (record.to,)
@@ -173,6 +171,17 @@ class CallBook:
                 row = self._row(record.call, record.at)
                 row.disposition, row.note, row.disposed_by = (
                     record.disposition, record.note, record.by)  # fmt: skip
+
+    def _answered(self, record: m.Answered) -> None:
+        row = self._row(record.call, record.at)
+        row.answered = row.answered if row.answered is not None else record.at
+        row.agent, row.outcome = record.agent, "answered"
+        if recording := row._ringing.pop(record.agent, ""):
+            row.recordings += (recording,)
+        if record.agent not in row.answered_by:
+            row.answered_by += (record.agent,)
+            self._index(self._by_agent.setdefault(record.agent, []), row)
+        self._last_answered[record.agent] = row.id
 
     def _ivr(self, record: IvrFinished) -> None:
         row = self._row(record.call, record.started or record.at, number=record.number)

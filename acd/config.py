@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     """Start acd's clock at this instant (tests and demos of after-hours flows)."""
     flows_poll: float = Field(1.0, gt=0)
     """Seconds between checks of ``flows_dir`` for changed files."""
+    recordings_dir: Path = Path("recordings")
+    """Where acd serves the calls' recordings from (made if missing)."""
+    asterisk_recordings_dir: Path | None = None
+    """That directory as Asterisk sees it, when not at the same path (a chroot, a
+    container); Asterisk records there."""
     timezone: str = "Asia/Shanghai"
     """The center's time zone: where "today" starts on the wallboard and in reports."""
     short_abandon_s: float = Field(5.0, ge=0, le=120)

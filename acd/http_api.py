@@ -69,6 +69,7 @@ class Endpoint:
     body: type[BaseModel] | None
     status: int
     errors: tuple[int, ...]
+    media: str
 
 
 class Api:
@@ -88,10 +89,13 @@ class Api:
         body: type[BaseModel] | None = None,
         status: int = 200,
         errors: Sequence[int] = (),
+        media: str = "application/json",
     ) -> Callable[[Handler], Handler]:
+        """``media``: what the answer is when not JSON (the handler returns a response)."""
+
         def register(handler: Handler) -> Handler:
             self.endpoints.append(Endpoint(method, path, summary, handler, answer, tuple(roles),
-                                           query, body, status, tuple(errors)))  # fmt: skip
+                                           query, body, status, tuple(errors), media))  # fmt: skip
             return handler
 
         return register
@@ -174,8 +178,8 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         "summary": endpoint.summary,
         "description": f"For {', '.join(endpoint.roles)}.",
         "operationId": f"{endpoint.method.lower()}{endpoint.path.replace('/', '_')}",
-        "responses": {str(endpoint.status): {"description": "done",
-                                             "content": _json(_answer(endpoint.answer))}},
+        "responses": {str(endpoint.status): {"description": "done", "content": {
+            endpoint.media: {"schema": _answer(endpoint.answer)}}}},
     }  # fmt: skip
     parameters = [
         {"name": name[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
+from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from acd.auth import Principal
@@ -61,7 +63,7 @@ class CallOut(BaseModel):
     note: str
     disposed_by: str
     rating: int | None
-    recording: str
+    recordings: list[str] = Field(description="files: ``GET /calls/{id}/recordings/{file}``")
 
     @classmethod
     def of(cls, row: CallRow) -> CallOut:
@@ -123,6 +125,7 @@ def calls_api(
     *,
     spy: Spy | None = None,
     transfers: Transfers | None = None,
+    recordings: Path | None = None,
 ) -> None:
     """Add the call endpoints to ``api``; ``teams``: each agent's team; ``spy`` rings a
     supervisor's phone into a call."""
@@ -177,6 +180,18 @@ def calls_api(
         if refused is not None:
             raise Problem(*refused)
         return Accepted(accepted="disposition")
+
+    @api.route("GET", "/calls/{call}/recordings/{file}", "A conversation's recording (WAV)",
+               answer=bytes, roles=("supervisor", "admin"), errors=(404,),
+               media="audio/wav")  # fmt: skip
+    async def recording(ask: Ask) -> web.FileResponse:
+        row, name = book.get(ask.path["call"]), ask.path["file"]
+        if row is None or not may_see(ask.who, row) or name not in row.recordings:
+            raise Problem(404, "no such recording")
+        path = recordings / name if recordings is not None else None
+        if path is None or not path.is_file():
+            raise Problem(404, "recording gone", "deleted after its retention, or never written")
+        return web.FileResponse(path, headers={"Content-Type": "audio/wav"})
 
     @api.route("POST", "/calls/{call}/transfer", "Send a call on (blind transfer)",
                answer=Accepted, body=TransferIn, status=202, errors=(404, 409, 503))  # fmt: skip

@@ -69,6 +69,7 @@ class Parts:
     spy: Spy | None = None
     transfers: Transfers | None = None
     floor: Floor | None = None
+    recordings: Path | None = None
 
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
@@ -83,7 +84,7 @@ def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.App
     _floor(api, parts.routing, parts.floor)
     if parts.book is not None and parts.call_log is not None:
         calls_api(api, parts.book, parts.call_log, parts.teams, parts.routing, spy=parts.spy,
-                  transfers=parts.transfers)  # fmt: skip
+                  transfers=parts.transfers, recordings=parts.recordings)  # fmt: skip
     states = parts.routing.states if parts.routing is not None else dict
     config_api(api, parts.specs, parts.policy, parts.flows, states)
     customers_api(api, parts.directory, parts.directory_file)

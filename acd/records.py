@@ -34,6 +34,8 @@ class Rang:
     call: str
     agent: str
     leg: str
+    recording: str = ""
+    """The file the conversation is recorded to, if it is (``<leg>.wav``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import logging
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from acd import routing_recovery as recovery
@@ -68,10 +69,12 @@ class LiveRouting:
         journal: Journal,
         *,
         on_routed: Callable[[m.Event | m.Command | Transferred], None] | None = None,
+        recordings: PurePath | None = None,
     ) -> None:
-        """``on_routed``: told each router event, then its commands, once in the log."""
+        """``on_routed``: told each router event, then its commands, once in the log;
+        ``recordings``: the directory, as Asterisk sees it, to record conversations to."""
         self.router = Router(policy)  # verdicts on demand: every agent's, per offer, is too dear
-        self._on_routed = on_routed
+        self._on_routed, self._recordings = on_routed, recordings
         self._ami, self._clock, self._submit, self._journal = ami, clock, submit, journal
         self._channels: dict[str, str] = {}  # caller uniqueid -> channel name
         self._surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
@@ -261,14 +264,16 @@ class LiveRouting:
             return
         self._rings[offer.call] += 1
         leg = f"acd-{offer.agent}-{offer.call}-{self._rings[offer.call]}"
-        now = offer.decision.at
+        now, call = offer.decision.at, self.router.calls[offer.call]
         self._legs[leg] = Leg(offer.call, offer.agent, now)
-        self._record(Rang(now, offer.call, offer.agent, leg))
+        recording = f"{leg}.wav" if self._recordings and call.kind.record else ""
+        self._record(Rang(now, offer.call, offer.agent, leg, recording))
         log.info("call %s: ringing agent %s (%s, waited %.1f s)", offer.call, offer.agent,
                  offer.decision.trigger, offer.decision.waited)  # fmt: skip
         timeout, after = self.router.policy.ring_timeout, self._surveys.get(offer.call)
+        to = str(self._recordings / recording) if self._recordings and recording else ""
         self._send(actions.ring(offer.agent, leg, channel, offer.call, timeout=timeout,
-                                after=after))  # fmt: skip
+                                after=after, record=to))  # fmt: skip
 
     def _overflow(self, overflow: m.Overflow) -> None:
         self._record(Overflowed(self._last, overflow.call, overflow.to))

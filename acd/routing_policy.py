@@ -48,6 +48,8 @@ class CallTypeSpec(BaseModel):
     expected wait (0: music only)."""
     dispositions: list[Disposition] = []
     """The wrap-up codes agents file this call type's calls under (empty: the policy's)."""
+    record: bool = True
+    """Record the conversations with agents (for quality review; supervisors listen)."""
 
 
 class RoutingPolicy(BaseModel):
@@ -86,6 +88,7 @@ class RoutingPolicy(BaseModel):
                 spec.fallback,
                 spec.wrap_up_s,
                 spec.announce_every_s,
+                spec.record,
             )
             for name, spec in self.call_types.items()
         }

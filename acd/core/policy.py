@@ -72,6 +72,8 @@ class CallType:
     """Seconds of after-call work before the agent is offered the next call."""
     announce_every: float = 30.0
     """Seconds of music between telling a waiting caller their place and wait (0: never)."""
+    record: bool = True
+    """Record each agent's conversation (MixMonitor)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,6 +92,8 @@ class Rig:
             "ACD_AGENTS": str(self.agents),
             "ACD_SIP_SECRET": self.sip_secret,
             "ACD_SOUNDS_DIR": str(self.install.host_path(SOUNDS)),
+            "ACD_RECORDINGS_DIR": str(self.target.home / "spool" / "recordings"),
+            "ACD_ASTERISK_RECORDINGS_DIR": str(self.target.inner / "spool" / "recordings"),
         }
 
     def start(self) -> None:

@@ -104,7 +104,10 @@ async def test_the_agent_is_rung_only_once_the_offer_is_in_the_event_log() -> No
     assert isinstance(rang, Rang)
     assert originate["ChannelId"] == rang.leg
     assert originate["Channel"] == "PJSIP/a"
-    assert originate["Data"] == "PJSIP/trunk-c1,F(acd-ivr^hotline.survey^1)"
+    assert (originate["Context"], originate["Exten"]) == ("acd-agent", "s")
+    assert originate["Variable"] == (
+        "ACD_CALLER=PJSIP/trunk-c1,ACD_AFTER=acd-ivr^hotline.survey^1,ACD_RECORD="
+    )  # no recordings directory here: not recorded
 
 
 async def test_a_fresh_instance_rebuilds_calls_agents_and_legs_from_the_log() -> None:

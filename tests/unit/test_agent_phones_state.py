@@ -73,17 +73,19 @@ def test_a_stranger_without_a_call_type_is_not_adopted() -> None:
     assert Stranger(channel, {"CALL_TYPE": "", "SKILLS": "x"}).arrival(100.0) is None
 
 
-def test_ringing_an_agent_bridges_the_caller_then_sends_them_to_the_survey_or_goodbye() -> None:
+def test_ringing_an_agent_records_and_bridges_then_sends_the_caller_to_survey_or_goodbye(
+) -> None:  # fmt: skip
     survey = actions.ring("2002", "acd-2002-9.1-1", "PJSIP/trunk-1", "9.1", timeout=15,
-                          after="hotline.survey")  # fmt: skip
+                          after="hotline.survey", record="/rec/acd-2002-9.1-1.wav")  # fmt: skip
     assert survey == {
         "Action": "Originate", "Channel": "PJSIP/2002", "ChannelId": "acd-2002-9.1-1",
-        "Timeout": "15000", "Application": "Bridge",
-        "Data": "PJSIP/trunk-1,F(acd-ivr^hotline.survey^1)", "CallerID": "acd <9.1>",
-        "Async": "true",
+        "Timeout": "15000", "Context": "acd-agent", "Exten": "s", "Priority": "1",
+        "Variable": "ACD_CALLER=PJSIP/trunk-1,ACD_AFTER=acd-ivr^hotline.survey^1,"
+                    "ACD_RECORD=/rec/acd-2002-9.1-1.wav",
+        "CallerID": "acd <9.1>", "Async": "true",
     }  # fmt: skip
     plain = actions.ring("2002", "l", "PJSIP/trunk-1", "9.1", timeout=15, after=None)
-    assert plain["Data"] == "PJSIP/trunk-1,F(acd-bye^s^1)"
+    assert plain["Variable"] == "ACD_CALLER=PJSIP/trunk-1,ACD_AFTER=acd-bye^s^1,ACD_RECORD="
 
 
 def test_an_overflow_goes_to_its_ivr_node_or_to_the_apology() -> None:

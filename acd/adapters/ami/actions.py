@@ -6,15 +6,17 @@ ActionFields = dict[str, str]
 
 
 def ring(agent: str, leg: str, caller_channel: str, call: str, *, timeout: float,
-         after: str | None) -> ActionFields:  # fmt: skip
-    """Ring ``agent``'s phone on a leg named ``leg``; on answer it bridges the caller (who
-    hears music until then). When the agent hangs up, the caller goes to the IVR node
-    ``after`` (the survey), else to ``acd-bye``."""
+         after: str | None, record: str = "") -> ActionFields:  # fmt: skip
+    """Ring ``agent``'s phone on a leg named ``leg``; on answer the dialplan (``acd-agent``)
+    starts recording to the file ``record`` if given, and bridges the caller (who hears
+    music until then). When the agent hangs up, the caller goes to the IVR node ``after``
+    (the survey), else to ``acd-bye``."""
     then = f"acd-ivr^{after}^1" if after else "acd-bye^s^1"
     return {
         "Action": "Originate", "Channel": f"PJSIP/{agent}", "ChannelId": leg,
-        "Timeout": str(int(timeout * 1000)), "Application": "Bridge",
-        "Data": f"{caller_channel},F({then})", "CallerID": f"acd <{call}>", "Async": "true",
+        "Timeout": str(int(timeout * 1000)), "Context": "acd-agent", "Exten": "s",
+        "Priority": "1", "CallerID": f"acd <{call}>", "Async": "true",
+        "Variable": f"ACD_CALLER={caller_channel},ACD_AFTER={then},ACD_RECORD={record}",
     }  # fmt: skip
 
 
