@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from acd import __version__, cli_agents, cli_calls, cli_customers, cli_ivr, cli_sim
+from acd import __version__, cli_agents, cli_calls, cli_customers, cli_ivr, cli_report, cli_sim
 from acd import log as acd_log
 from acd.adapters.ami.client import AmiAuthError, AmiClient, AmiError
 from acd.agents_file import load_agent_specs
@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_agents.add_commands(commands)
     cli_calls.add_commands(commands)
     cli_customers.add_commands(commands)
+    cli_report.add_commands(commands)
 
     conf = commands.add_parser("asterisk-conf", help="render asterisk_conf/ for this environment")
     conf.add_argument(

@@ -1,0 +1,102 @@
+"""``acd report``: queue figures per interval and call type, from the event log."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import datetime as dt
+import json
+import re
+import sys
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from acd.adapters.redis.event_log import RedisEventLog
+from acd.call_book import CallBook
+from acd.cli_calls import read_records
+from acd.config import Settings
+from acd.event_log import EventLogDown
+from acd.report import COLUMNS, Period, lines
+
+EXIT_CONFIG = 2
+INTERVAL = re.compile(r"(\d+)\s*(m|min|h)")
+
+
+def add_commands(commands: Any) -> None:
+    report = commands.add_parser(
+        "report", help="offered, answered, abandoned, service level, ASA per interval",
+        description="Queue figures per call type, per interval and for the whole period, from "
+        "the event log (docs/kpis.md defines each). Times are in ACD_TIMEZONE.",
+    )  # fmt: skip
+    report.add_argument("--from", dest="start", required=True, type=_when,
+                        help="first day or instant: 2026-11-24, 2026-11-24T08:00")  # fmt: skip
+    report.add_argument("--to", dest="end", type=_when,
+                        help="end (excluded; default: a day after --from)")  # fmt: skip
+    report.add_argument("--interval", type=_interval,
+                        help="15m, 30m, 60m...; default: the period as a whole")  # fmt: skip
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.set_defaults(func=_report)
+
+
+def _when(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date or date-time: {text!r}") from None
+
+
+def _interval(text: str) -> dt.timedelta:
+    found = INTERVAL.fullmatch(text.strip())
+    if found is None or int(found[1]) == 0:
+        raise argparse.ArgumentTypeError(f"an interval like 15m, 30m or 1h, not {text!r}")
+    return dt.timedelta(minutes=int(found[1]) * (60 if found[2] == "h" else 1))
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    zone = ZoneInfo(settings.timezone)
+    start = args.start if args.start.tzinfo else args.start.replace(tzinfo=zone)
+    end = args.end or start + dt.timedelta(days=1)
+    end = end if end.tzinfo else end.replace(tzinfo=zone)
+    if end <= start:
+        print("acd: --to must come after --from", file=sys.stderr)
+        return EXIT_CONFIG
+    book = CallBook()
+    try:
+        for record in asyncio.run(_records(settings)):
+            book.apply(record)
+    except EventLogDown as exc:
+        print(f"acd: cannot read the event log: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    rows = book.search(since=start.timestamp() - 86_400, until=end.timestamp(), limit=10**9)
+    found = list(lines(rows, Period(start, end, args.interval, zone), settings.short_abandon_s))
+    _print(found, args.format)
+    return 0
+
+
+async def _records(settings: Settings) -> list[Any]:
+    event_log = RedisEventLog(settings.redis_url, site=settings.site)
+    try:
+        return await read_records(event_log)
+    finally:
+        await event_log.close()
+
+
+def _print(found: list[dict[str, object]], form: str) -> None:
+    if form == "json":
+        print(json.dumps(found, indent=1, ensure_ascii=False))
+    elif form == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(found)
+    else:
+        cells = [[_cell(line[c]) for c in COLUMNS] for line in found]
+        widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(COLUMNS)]
+        for row in [list(COLUMNS), *cells]:
+            print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        if not found:
+            print("(no calls queued in this period)")
+
+
+def _cell(value: object) -> str:
+    return "-" if value is None else f"{value:.3g}" if isinstance(value, float) else str(value)
