@@ -13,11 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from acd.adapters.redis.event_log import RedisEventLog
+from acd.agents_file import load_agent_specs
 from acd.call_book import CallBook
 from acd.cli_calls import read_records
 from acd.config import Settings
 from acd.event_log import EventLogDown
-from acd.report import COLUMNS, Period, lines
+from acd.report import AGENT_COLUMNS, COLUMNS, Period, agent_lines, lines
 
 EXIT_CONFIG = 2
 INTERVAL = re.compile(r"(\d+)\s*(m|min|h)")
@@ -35,6 +36,8 @@ def add_commands(commands: Any) -> None:
                         help="end (excluded; default: a day after --from)")  # fmt: skip
     report.add_argument("--interval", type=_interval,
                         help="15m, 30m, 60m...; default: the period as a whole")  # fmt: skip
+    report.add_argument("--by", choices=("call_type", "agent", "team"), default="call_type",
+                        help="one line per call type (queue figures) or agent or team")  # fmt: skip
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.set_defaults(func=_report)
 
@@ -61,16 +64,25 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
     if end <= start:
         print("acd: --to must come after --from", file=sys.stderr)
         return EXIT_CONFIG
-    book = CallBook()
     try:
-        for record in asyncio.run(_records(settings)):
-            book.apply(record)
+        records = asyncio.run(_records(settings))
     except EventLogDown as exc:
         print(f"acd: cannot read the event log: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    rows = book.search(since=start.timestamp() - 86_400, until=end.timestamp(), limit=10**9)
-    found = list(lines(rows, Period(start, end, args.interval, zone), settings.short_abandon_s))
-    _print(found, args.format)
+    period = Period(start, end, args.interval, zone)
+    if args.by == "call_type":
+        book = CallBook()
+        for record in records:
+            book.apply(record)
+        rows = book.search(since=start.timestamp() - 86_400, until=end.timestamp(), limit=10**9)
+        _print(list(lines(rows, period, settings.short_abandon_s)), COLUMNS, args.format)
+        return 0
+    specs, problems = load_agent_specs(settings.agents)
+    if args.by == "team" and specs is None:
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        return EXIT_CONFIG
+    teams = {a.id: a.team for a in specs or []} if args.by == "team" else None
+    _print(list(agent_lines(records, period, teams)), AGENT_COLUMNS, args.format)
     return 0
 
 
@@ -82,20 +94,20 @@ async def _records(settings: Settings) -> list[Any]:
         await event_log.close()
 
 
-def _print(found: list[dict[str, object]], form: str) -> None:
+def _print(found: list[dict[str, object]], columns: tuple[str, ...], form: str) -> None:
     if form == "json":
         print(json.dumps(found, indent=1, ensure_ascii=False))
     elif form == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(found)
     else:
-        cells = [[_cell(line[c]) for c in COLUMNS] for line in found]
-        widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(COLUMNS)]
-        for row in [list(COLUMNS), *cells]:
+        cells = [[_cell(line[c]) for c in columns] for line in found]
+        widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+        for row in [list(columns), *cells]:
             print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
         if not found:
-            print("(no calls queued in this period)")
+            print("(nothing in this period)")
 
 
 def _cell(value: object) -> str:

@@ -50,6 +50,8 @@ def story(policy: Policy, records: Iterable[Record], call: str) -> Story | None:
     router = Router(policy, explain=frozenset({call}))
     told = Story(call)
     for record in records:
+        if isinstance(record, m.AgentChanged):
+            continue  # the router below makes them again
         if not isinstance(record, m.Event):
             if record.call == call and (line := _record_text(record)):
                 told.lines.append((record.at, line))

@@ -90,14 +90,17 @@ class Transferred:
     to: str
 
 
-Record = m.Event | Waiting | Rang | IvrFinished | Overflowed | Disposed | Transferred
+Record = (
+    m.Event | Waiting | Rang | IvrFinished | Overflowed | Disposed | Transferred | m.AgentChanged
+)
+"""``AgentChanged``: the router's own output, logged for reports (replay makes it again)."""
 
 TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         m.CallArrived, m.CallAbandoned, m.Answered, m.RingFailed, m.CallEnded, m.LoggedIn,
         m.SetReady, m.SetNotReady, m.LoggedOut, m.WrapUpDone, m.WrapUpExtended, m.Tick,
-        Waiting, Rang, IvrFinished, Overflowed, Disposed, Transferred,
+        Waiting, Rang, IvrFinished, Overflowed, Disposed, Transferred, m.AgentChanged,
     )
 }  # fmt: skip
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from acd import kpis
+from acd.agent_figures import AgentFigures, by_agent
 from acd.call_book import CallRow
+from acd.records import Record
 
 COLUMNS = ("interval", "call_type", "offered", "answered", "abandoned", "short_abandoned",
            "answer_rate", "service_level_10s", "service_level_20s", "asa_s",
@@ -49,6 +51,39 @@ def lines(rows: Iterable[CallRow], period: Period, short_abandon_s: float = 5.0
             yield _line(at.isoformat(timespec="minutes"), call_type, figures)
     for call_type, figures in sorted(totals.items()):
         yield _line("total", call_type, figures)
+
+
+AGENT_COLUMNS = ("interval", "agent", "answered", "logged_in_s", "ready_s", "not_ready_s",
+                 "talk_s", "wrap_up_s", "aht_s", "acw_s", "avg_talk_s", "occupancy",
+                 "not_ready_rate", "logouts")  # fmt: skip
+
+
+def agent_lines(records: list[Record], period: Period, teams: dict[str, str | None] | None = None
+                ) -> Iterator[dict[str, object]]:  # fmt: skip
+    """One line per interval and agent (or team, with ``teams``: agent -> team), then the
+    period's; the ``agent`` column holds the team's name then."""
+    start, end = period.start.timestamp(), period.end.timestamp()
+    step = period.interval.total_seconds() if period.interval else end - start
+    windows = [(start + i * step, min(end, start + (i + 1) * step))
+               for i in range(int(-(-(end - start) // step)))]  # fmt: skip
+    if period.interval is not None:
+        for begin, finish in windows:
+            at = dt.datetime.fromtimestamp(begin, period.zone).isoformat(timespec="minutes")
+            yield from _agents(at, by_agent(records, begin, finish), teams)
+    yield from _agents("total", by_agent(records, start, end), teams)
+
+
+def _agents(interval: str, figures: dict[str, AgentFigures], teams: dict[str, str | None] | None
+            ) -> Iterator[dict[str, object]]:  # fmt: skip
+    if teams is not None:
+        grouped: dict[str, AgentFigures] = {}
+        for agent, mine in figures.items():
+            grouped.setdefault(teams.get(agent) or "(no team)", AgentFigures()).add(mine)
+        figures = grouped
+    for name, mine in sorted(figures.items()):
+        shown = mine.public()
+        shown.pop("not_ready_reasons")
+        yield {"interval": interval, "agent": name, **shown}
 
 
 def _line(interval: str, call_type: str, figures: kpis.QueueFigures) -> dict[str, object]:

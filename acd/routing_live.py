@@ -143,8 +143,8 @@ class LiveRouting:
                 case m.CallEnded() | m.CallAbandoned():
                     self._forget(record.call)
                     self._handle(record)
-                case IvrFinished() | Overflowed() | Disposed() | Transferred():
-                    pass  # the call records' own
+                case IvrFinished() | Overflowed() | Disposed() | Transferred() | m.AgentChanged():
+                    pass  # the call records' and reports' own
                 case _:
                     self._handle(record)
                     self._handle(record)
@@ -256,6 +256,7 @@ class LiveRouting:
                 log.warning("agent %s: %s refused: %s", command.agent, command.request,
                             command.why)  # fmt: skip
             case m.AgentChanged() if not self._replaying:
+                self._record(command)  # for reports: how long in each state
                 log.info("agent %s is %s %s", command.agent, command.state, command.reason)
 
     def _ring(self, offer: m.Offer) -> None:

@@ -98,9 +98,12 @@ async def test_the_agent_is_rung_only_once_the_offer_is_in_the_event_log() -> No
     assert "Originate" not in held
     records = [decode(entry) for entry in log.entries]
     assert [type(r).__name__ for r in records] == [
-        "LoggedIn", "SetReady", "Waiting", "CallArrived", "Rang",
+        "LoggedIn", "AgentChanged", "SetReady", "AgentChanged",  # each state, for reports
+        "Waiting", "CallArrived", "Rang", "AgentChanged",
     ]  # fmt: skip
-    rang = records[-1]
+    assert [(r.state, r.at) for r in records if isinstance(r, m.AgentChanged)] == [
+        ("not_ready", 1000.0), ("ready", 1001.0), ("ringing", 1002.0)]  # fmt: skip
+    rang = records[-2]
     assert isinstance(rang, Rang)
     assert originate["ChannelId"] == rang.leg
     assert originate["Channel"] == "PJSIP/a"

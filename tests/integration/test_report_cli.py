@@ -29,6 +29,9 @@ async def write_day(url: str, site: str) -> None:
         m.Answered(T + 65, "c1", "1001"), m.CallEnded(T + 200, "c1"),
         m.CallArrived(T + 1000, "c2", "tech"), m.CallAbandoned(T + 1030, "c2"),
         m.CallArrived(T + 2000, "c3", "tech"), m.Answered(T + 2030, "c3", "1001"),
+        *[m.AgentChanged("1001", state, "", T + after) for state, after in (
+            ("ready", 0), ("on_call", 65), ("wrap_up", 200), ("ready", 230),
+            ("on_call", 2030), ("wrap_up", 2100), ("ready", 2110))],
     ]  # fmt: skip
     await log.append([encode(r) for r in records])
     await log.close()
@@ -61,9 +64,18 @@ def test_the_report_as_json_and_as_a_table(site: str, capsys: pytest.CaptureFixt
     [total] = json.loads(capsys.readouterr().out)
     assert (total["offered"], total["answer_rate"], total["avg_abandon_wait_s"]) == (2, 0.5, 30.0)
     assert main(["report", "--from", "2026-11-25"]) == 0
-    assert "(no calls queued in this period)" in capsys.readouterr().out
+    assert "(nothing in this period)" in capsys.readouterr().out
 
 
 def test_a_backwards_period_is_refused(site: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--from", "2026-11-24", "--to", "2026-11-23"]) == 2
     assert "--to must come after --from" in capsys.readouterr().err
+
+
+def test_the_agents_figures(site: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--from", "2026-11-24T09:00", "--to", "2026-11-24T10:00",
+                 "--by", "agent", "--format", "json"]) == 0  # fmt: skip
+    [agent] = json.loads(capsys.readouterr().out)
+    assert (agent["agent"], agent["answered"], agent["talk_s"], agent["wrap_up_s"]) == (
+        "1001", 2, 205.0, 40.0)  # fmt: skip
+    assert (agent["aht_s"], agent["logged_in_s"], agent["not_ready_rate"]) == (122.5, 3600.0, 0.0)

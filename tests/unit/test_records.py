@@ -56,6 +56,7 @@ SAMPLES: list[Record] = [
     Overflowed(21.0, "c3", None),
     Disposed(40.0, "c2", "1001", "billing question", "refund promised 王"),
     Transferred(35.0, "c2", "1001", "agent:1002"),
+    m.AgentChanged("1001", "not_ready", "missed", 37.5),
     m.CallArrived(36.0, "c2", "billing", agent="1002", agent_for=60.0),
 ]
 

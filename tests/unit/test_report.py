@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from acd.call_book import CallBook, CallRow
 from acd.core import messages as m
-from acd.report import Period, lines
+from acd.records import Record
+from acd.report import Period, agent_lines, lines
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NINE = dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZONE)
@@ -50,3 +51,24 @@ def test_without_an_interval_only_the_totals() -> None:
     period = Period(NINE, NINE + dt.timedelta(hours=2), None, ZONE)
     found = [(x["interval"], x["call_type"], x["offered"]) for x in lines(rows(), period)]
     assert found == [("total", "billing", 3), ("total", "tech", 2)]  # "late" is in
+
+
+def test_agent_lines_per_interval_then_the_period_and_teams_add_their_agents_up() -> None:
+    start = dt.datetime.fromtimestamp(0, ZONE)
+    changes: list[Record] = [
+        m.AgentChanged("a", "ready", "", 0.0), m.AgentChanged("a", "on_call", "", 600.0),
+        m.Answered(600.0, "c1", "a"), m.AgentChanged("a", "ready", "", 1500.0),
+        m.AgentChanged("b", "not_ready", "break", 0.0),
+        m.AgentChanged("b", "logged_out", "", 900.0),
+    ]  # fmt: skip
+    period = Period(start, start + dt.timedelta(minutes=30), dt.timedelta(minutes=15), ZONE)
+    found = [(str(x["interval"])[-11:], x["agent"], x["talk_s"], x["logged_in_s"], x["logouts"])
+             for x in agent_lines(changes, period)]  # fmt: skip
+    assert found == [
+        ("08:00+08:00", "a", 300.0, 900.0, 0), ("08:00+08:00", "b", 0.0, 900.0, 0),
+        ("08:15+08:00", "a", 600.0, 900.0, 0), ("08:15+08:00", "b", 0.0, 0.0, 1),
+        ("total", "a", 900.0, 1800.0, 0), ("total", "b", 0.0, 900.0, 1),
+    ]  # fmt: skip
+    teams = list(agent_lines(changes, Period(start, period.end, None, ZONE), {"a": "T", "b": "T"}))
+    assert [(x["agent"], x["talk_s"], x["logged_in_s"], x["answered"]) for x in teams] == [
+        ("T", 900.0, 2700.0, 1)]  # fmt: skip
