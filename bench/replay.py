@@ -4,11 +4,12 @@
 
 Writes a synthetic log to a Redis of its own (the rig's ``RedisServer``): ``--agents`` agents
 log in and go ready, then one call a second for ``--calls`` seconds, each answered at once
-and ended 50 s later (seven records a call: ``IvrFinished`` with the caller's number and
-choices, ``Waiting``, ``CallArrived``, ``Rang``, ``Answered``, ``CallEnded``, ``Disposed``;
-the router's own ``Offer`` picks the agent, as live). Then times what ``acd run`` does at
-start-up: read the whole Stream, decode each record, and replay it into a fresh
-``LiveRouting`` and ``CallBook`` (the call records); and the memory the call book holds.
+and ended 50 s later (ten records a call: ``IvrFinished`` with the caller's number and
+choices, ``Waiting``, ``CallArrived``, ``Rang``, ``Answered``, ``CallEnded``, ``Disposed``,
+and the agent's three state changes; the router's own ``Offer`` picks the agent, as live).
+Then times what ``acd run`` does at start-up: read the whole Stream, decode each record, and
+replay it into a fresh ``LiveRouting`` and ``CallBook`` (the call records); and the memory
+the call book holds.
 Prints readable lines, then one line of JSON.
 """
 
@@ -48,7 +49,9 @@ def synthetic_log(calls: int, agents: int) -> tuple[core.Policy, list[Record]]:
 
     def feed(record: Record) -> list[m.Command]:
         records.append(record)
-        return router.handle(record) if isinstance(record, m.Event) else []
+        commands = router.handle(record) if isinstance(record, m.Event) else []
+        records.extend(c for c in commands if isinstance(c, m.AgentChanged))  # logged too
+        return commands
 
     for agent in profiles:
         feed(m.LoggedIn(0.0, agent))
