@@ -41,6 +41,7 @@ from acd.journal import Journal
 from acd.push_feed import PushFeed
 from acd.push_hub import Hub
 from acd.records import BadRecord, Record, decode
+from acd.retention import keep_for
 from acd.routing_live import LiveRouting
 from acd.routing_policy import load_policy
 from acd.routing_view import RoutingView
@@ -133,6 +134,7 @@ async def serve(settings: Settings) -> None:
                            (feed.run(), "push feed"), (hub.run(), "push hub"),
                            (flows.watch(settings.flows_poll), "flows"),
                            (watch_directory(directory, settings), "directory"),
+                           (_retention(recordings, settings, runtime.submit), "retention"),
                            *[(board.push(_staff(users), feed.tell_user), "wallboard")
                              for board in floor]):  # fmt: skip
             stack.push_async_callback(_cancel, asyncio.create_task(work, name=name))
@@ -148,6 +150,12 @@ def _recordings(settings: Settings) -> Path | None:
         log.error("recordings directory %s: %s: calls are not recorded", where, exc.strerror)
         return None
     return where
+
+
+async def _retention(recordings: Path | None, settings: Settings,
+                     submit: Callable[[Any], None]) -> None:  # fmt: skip
+    if recordings is not None:  # file ages are real time, whatever acd's clock says
+        await keep_for(recordings, settings.recordings_keep_days, time.time, submit)
 
 
 def _staff(users: dict[str, User]) -> dict[str, tuple[str, ...] | None]:

@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from acd.core import messages as m
-from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Transferred
+from acd.records import (
+    Disposed,
+    IvrFinished,
+    Overflowed,
+    Rang,
+    Record,
+    RecordingsDeleted,
+    Transferred,
+)
 
 IVR_OUTCOMES = {
     "Transferred": "transferred",
@@ -75,6 +83,7 @@ class CallBook:
         self._by_number: dict[str, list[str]] = {}
         self._by_agent: dict[str, list[str]] = {}
         self._last_answered: dict[str, str] = {}  # agent -> call
+        self._recorded: dict[str, str] = {}  # recording file -> call
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -164,9 +173,9 @@ class CallBook:
             case Overflowed():
                 self._row(record.call, record.at).outcome = "overflowed"
             case m.WrapUpDone():
-                call = self._last_answered.get(record.agent)
-                if call is not None and self._rows[call].wrapped is None:
-                    self._rows[call].wrapped = record.at
+                self._wrapped(record)
+            case RecordingsDeleted():
+                self._forget_recordings(record.files)
             case Disposed():
                 row = self._row(record.call, record.at)
                 row.disposition, row.note, row.disposed_by = (
@@ -178,10 +187,22 @@ class CallBook:
         row.agent, row.outcome = record.agent, "answered"
         if recording := row._ringing.pop(record.agent, ""):
             row.recordings += (recording,)
+            self._recorded[recording] = row.id
         if record.agent not in row.answered_by:
             row.answered_by += (record.agent,)
             self._index(self._by_agent.setdefault(record.agent, []), row)
         self._last_answered[record.agent] = row.id
+
+    def _wrapped(self, record: m.WrapUpDone) -> None:
+        call = self._last_answered.get(record.agent)
+        if call is not None and self._rows[call].wrapped is None:
+            self._rows[call].wrapped = record.at
+
+    def _forget_recordings(self, files: tuple[str, ...]) -> None:
+        for name in files:
+            call = self._rows.get(self._recorded.pop(name, ""))
+            if call is not None:
+                call.recordings = tuple(r for r in call.recordings if r != name)
 
     def _ivr(self, record: IvrFinished) -> None:
         row = self._row(record.call, record.started or record.at, number=record.number)

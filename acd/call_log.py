@@ -16,7 +16,8 @@ from acd.auth import Principal
 from acd.call_book import CallBook, CallRow
 from acd.ivr import steps as s
 from acd.journal import Journal
-from acd.records import Disposed, IvrFinished
+from acd.records import Disposed, IvrFinished, RecordingsDeleted
+from acd.retention import Expired
 
 MAX_DISPOSITION = 64
 MAX_NOTE = 2000
@@ -66,6 +67,8 @@ class CallLog:
         match event:
             case s.IvrEnded():
                 self._journal.record(ivr_finished(self._clock(), event))
+            case Expired():
+                self._journal.record(RecordingsDeleted(self._clock(), event.files))
             case Dispose():
                 self._journal.record(Disposed(self._clock(), event.call, event.by,
                                               event.disposition, event.note))  # fmt: skip

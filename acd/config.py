@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     asterisk_recordings_dir: Path | None = None
     """That directory as Asterisk sees it, when not at the same path (a chroot, a
     container); Asterisk records there."""
+    recordings_keep_days: float = Field(90.0, ge=0)
+    """Recordings older than this are deleted, files and references (0: kept forever)."""
     timezone: str = "Asia/Shanghai"
     """The center's time zone: where "today" starts on the wallboard and in reports."""
     short_abandon_s: float = Field(5.0, ge=0, le=120)

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from acd.core import messages as m
 from acd.core.policy import Policy
 from acd.core.router import Router
-from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Transferred, Waiting
+from acd.records import (
+    Disposed,
+    IvrFinished,
+    Overflowed,
+    Rang,
+    Record,
+    RecordingsDeleted,
+    Transferred,
+    Waiting,
+)
 
 
 @dataclass(slots=True)
@@ -50,8 +59,8 @@ def story(policy: Policy, records: Iterable[Record], call: str) -> Story | None:
     router = Router(policy, explain=frozenset({call}))
     told = Story(call)
     for record in records:
-        if isinstance(record, m.AgentChanged):
-            continue  # the router below makes them again
+        if isinstance(record, m.AgentChanged | RecordingsDeleted):
+            continue  # the router below makes them again; files are not the story
         if not isinstance(record, m.Event):
             if record.call == call and (line := _record_text(record)):
                 told.lines.append((record.at, line))

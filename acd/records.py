@@ -90,8 +90,17 @@ class Transferred:
     to: str
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingsDeleted:
+    """Recordings deleted after their retention (file names)."""
+
+    at: float
+    files: tuple[str, ...]
+
+
 Record = (
     m.Event | Waiting | Rang | IvrFinished | Overflowed | Disposed | Transferred | m.AgentChanged
+    | RecordingsDeleted
 )
 """``AgentChanged``: the router's own output, logged for reports (replay makes it again)."""
 
@@ -101,6 +110,7 @@ TYPES: dict[str, type[Any]] = {
         m.CallArrived, m.CallAbandoned, m.Answered, m.RingFailed, m.CallEnded, m.LoggedIn,
         m.SetReady, m.SetNotReady, m.LoggedOut, m.WrapUpDone, m.WrapUpExtended, m.Tick,
         Waiting, Rang, IvrFinished, Overflowed, Disposed, Transferred, m.AgentChanged,
+        RecordingsDeleted,
     )
 }  # fmt: skip
 
@@ -122,6 +132,8 @@ def decode(text: str | bytes) -> Record:
         cls = TYPES[fields.pop("t")]
         if cls is IvrFinished:
             fields["path"] = tuple(fields.get("path", ()))
+        if cls is RecordingsDeleted:
+            fields["files"] = tuple(fields.get("files", ()))
         record: Record = cls(**fields)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BadRecord(f"not a record: {text[:200]!r} ({exc})") from None

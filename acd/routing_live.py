@@ -31,7 +31,16 @@ from acd.core.policy import Policy
 from acd.core.router import Router
 from acd.ivr import steps as s
 from acd.journal import Journal
-from acd.records import Disposed, IvrFinished, Overflowed, Rang, Record, Transferred, Waiting
+from acd.records import (
+    Disposed,
+    IvrFinished,
+    Overflowed,
+    Rang,
+    Record,
+    RecordingsDeleted,
+    Transferred,
+    Waiting,
+)
 from acd.routing_recovery import Channel, Leg, Snapshot, Stranger
 
 log = logging.getLogger("acd.routing")
@@ -143,7 +152,8 @@ class LiveRouting:
                 case m.CallEnded() | m.CallAbandoned():
                     self._forget(record.call)
                     self._handle(record)
-                case IvrFinished() | Overflowed() | Disposed() | Transferred() | m.AgentChanged():
+                case (IvrFinished() | Overflowed() | Disposed() | Transferred() | m.AgentChanged()
+                      | RecordingsDeleted()):  # fmt: skip
                     pass  # the call records' and reports' own
                 case _:
                     self._handle(record)

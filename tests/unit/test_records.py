@@ -16,6 +16,7 @@ from acd.records import (
     Overflowed,
     Rang,
     Record,
+    RecordingsDeleted,
     Transferred,
     Waiting,
     decode,
@@ -57,6 +58,7 @@ SAMPLES: list[Record] = [
     Disposed(40.0, "c2", "1001", "billing question", "refund promised 王"),
     Transferred(35.0, "c2", "1001", "agent:1002"),
     m.AgentChanged("1001", "not_ready", "missed", 37.5),
+    RecordingsDeleted(99.0, ("acd-1001-c2-1.wav", "acd-1002-c2-2.wav")),
     m.CallArrived(36.0, "c2", "billing", agent="1002", agent_for=60.0),
 ]
 
