@@ -1,6 +1,7 @@
 """Logins and tokens over HTTP: ``POST /auth/login``, ``POST /auth/refresh``, and the
 middleware that lets no request through without a valid ``Authorization: Bearer`` token
-(but the login itself, ``/health`` for probes, and ``/ws``, whose first message carries it).
+(but the login itself, ``/health`` for probes, ``/ws``, whose first message carries it, and
+the API's description ``/openapi.json``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from aiohttp.typedefs import Middleware
 
 from acd.auth import LoginRefused, Logins, Principal, TokenError, Tokens
 
-OPEN = frozenset({"/health", "/auth/login", "/ws"})
+OPEN = frozenset({"/health", "/auth/login", "/ws", "/openapi.json"})
 PRINCIPAL = web.RequestKey("principal", Principal)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
