@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     sip_port: int = Field(5060, ge=1, le=65535)
     asterisk_http_bind: str = "127.0.0.1"
     asterisk_http_port: int = Field(8088, ge=1, le=65535)
+    asterisk_https_port: int = Field(8089, ge=1, le=65535)
+    asterisk_tls_cert: Path | None = None
+    """PEM certificate (and ``asterisk_tls_key``) for WSS: browser phones of agents outside
+    this machine, at ``wss://HOST:asterisk_https_port/ws``. Unset: ws only."""
+    asterisk_tls_key: Path | None = None
     rtp_start: int = Field(10000, ge=1024, le=65535)
     rtp_end: int = Field(20000, ge=1024, le=65535)
     trunk_match: str = "127.0.0.1"

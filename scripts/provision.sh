@@ -36,6 +36,7 @@ system_asterisk() {
 step_host() {
   local want=()
   command -v redis-server >/dev/null || want+=(redis-server)
+  command -v openssl >/dev/null || want+=(openssl)  # the rig's certificate for WSS
   command -v chromium >/dev/null || want+=(chromium)
   command -v npm >/dev/null || want+=(nodejs npm)
   "$PYTHON" -m venv --help >/dev/null 2>&1 || want+=(python3-venv)

@@ -25,10 +25,12 @@ class Ports:
     sip: int
     http: int
     rtp: tuple[int, int]
+    https: int = 0
 
     @classmethod
     def free(cls) -> Ports:
-        return cls(ami=free_port(), sip=free_port(), http=free_port(), rtp=rtp_range())
+        return cls(ami=free_port(), sip=free_port(), http=free_port(), rtp=rtp_range(),
+                   https=free_port())  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -64,6 +66,7 @@ class Asterisk:
             "AMI_PORT": str(self.ports.ami),
             "SIP_PORT": str(self.ports.sip),
             "HTTP_PORT": str(self.ports.http),
+            "HTTPS_PORT": str(self.ports.https),
             "RTP_START": str(self.ports.rtp[0]),
             "RTP_END": str(self.ports.rtp[1]),
         }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +22,19 @@ log = logging.getLogger("rig")
 AGENTS = REPO / "agents.yaml"
 SOUNDS = PurePosixPath("/usr/share/asterisk/sounds")
 CARRIER_TEMPLATES = Path(__file__).resolve().parent / "carrier_conf"
+
+
+def self_signed() -> tuple[str, str]:
+    """A throwaway certificate and key for 127.0.0.1 (PEM texts), by openssl."""
+    with tempfile.TemporaryDirectory() as scratch:
+        cert, key = Path(scratch) / "cert.pem", Path(scratch) / "key.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        return cert.read_text(), key.read_text()
 
 
 @dataclass(slots=True)
@@ -49,13 +64,18 @@ class Rig:
         if specs is None:
             raise ValueError("\n".join(map(str, problems)))
         sip_secret = ami_secret()
+        cert, key = self_signed()
         target = Asterisk(
             install=install,
             name="target",
             templates=TEMPLATES,
             values=placeholders(settings),
-            extra={"pjsip_agents.conf": agents_conf(specs, sip_secret)},
-        )
+            extra={"pjsip_agents.conf": agents_conf(specs, sip_secret), "tls.pem": cert,
+                   "tls.key": key},
+        )  # fmt: skip
+        target.values = {**target.values, "TLS_ENABLE": "yes",
+                         "TLS_CERT": str(target.inner / "etc" / "tls.pem"),
+                         "TLS_KEY": str(target.inner / "etc" / "tls.key")}  # fmt: skip
         carrier = None
         if with_carrier:
             carrier = Asterisk(
@@ -74,6 +94,11 @@ class Rig:
             agents=agents,
             sip_secret=sip_secret,
         )
+
+    @property
+    def tls_cert(self) -> Path:
+        """The target's self-signed certificate (for clients to trust its WSS)."""
+        return self.target.home / "etc" / "tls.pem"
 
     @property
     def ami_secret(self) -> str:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from rig.asterisk import Asterisk
 from rig.session import Rig
 
 from acd.asterisk_conf import TEMPLATES
 
 
-def test_asterisk_conf_loads_every_module_without_warnings_when_started(rig: Rig) -> None:
-    fresh = Asterisk(
-        install=rig.install, name="conf-check", templates=TEMPLATES, values=rig.target.values
-    )
+@pytest.mark.parametrize("tls", [True, False], ids=["wss", "ws only"])
+def test_asterisk_conf_loads_every_module_without_warnings_when_started(
+    rig: Rig, tls: bool
+) -> None:
+    values = dict(rig.target.values)
+    if not tls:  # no certificate given: WSS off
+        values |= {"TLS_ENABLE": "no", "TLS_CERT": "", "TLS_KEY": ""}
+    fresh = Asterisk(install=rig.install, name="conf-check", templates=TEMPLATES, values=values)
     try:
         fresh.start()
         running = {
