@@ -48,8 +48,11 @@ acd is running (Ctrl-C stops acd, Asterisk and Redis).
                   curl -d '{{"user": "1001", "pin": "1111"}}' http://127.0.0.1:{http_port}/auth/login
                   then curl -H "Authorization: Bearer TOKEN" -X POST \\
                   http://127.0.0.1:{http_port}/agents/1001/login (then ready, not-ready, ...)
-  floor:          http://127.0.0.1:{http_port}/routing (calls waiting, agents' states) with a
-                  supervisor's or admin's token (1009, PIN 9090; 1010, PIN 9191)
+  wallboard data: http://127.0.0.1:{http_port}/floor (today's figures per call type, agents'
+                  states) with a supervisor's or admin's token (1009, PIN 9090; 1010, 9191)
+  REST API:       http://127.0.0.1:{http_port}/openapi.json (calls, customers, agents, flows...)
+  reports:        ACD_REDIS_URL={rig.redis.url} .venv/bin/acd report --from TODAY \
+                  --interval 30m   (or --by agent)
   routing:        http://127.0.0.1:{http_port}/calls/CALL_ID/routing (a recent call), or any
                   call from the event log: ACD_REDIS_URL={rig.redis.url} \\
                   .venv/bin/acd calls explain CALL_ID
