@@ -99,7 +99,14 @@ class RecordingsDeleted:
 
 
 Record = (
-    m.Event | Waiting | Rang | IvrFinished | Overflowed | Disposed | Transferred | m.AgentChanged
+    m.Event
+    | Waiting
+    | Rang
+    | IvrFinished
+    | Overflowed
+    | Disposed
+    | Transferred
+    | m.AgentChanged
     | RecordingsDeleted
 )
 """``AgentChanged``: the router's own output, logged for reports (replay makes it again)."""

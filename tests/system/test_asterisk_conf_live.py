@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from rig.asterisk import Asterisk
 from rig.session import Rig
 
