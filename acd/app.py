@@ -35,6 +35,7 @@ from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
 from acd.floor import Floor
 from acd.http_calls import SpyFailed
+from acd.http_console import console_routes
 from acd.http_server import Parts, Status, http_app
 from acd.ivr.publisher import FlowPublisher
 from acd.journal import Journal
@@ -125,6 +126,7 @@ async def serve(settings: Settings) -> None:
                   recordings=recordings)  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
+    http.router.add_routes(console_routes(settings, specs))
     async with contextlib.AsyncExitStack() as stack:
         for closing in (push, event_log, crm, agi, ami):
             if closing is not None:

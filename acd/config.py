@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     http_port: int = Field(8080, ge=0, le=65535)
 
     flows_dir: Path = Path("ivr_flows")
+    console_dir: Path = Path("web_softphone/dist")
+    """The agent console, as ``npm run build`` in ``web_softphone/`` makes it (provisioning
+    does)."""
     routing: Path = Path("routing.yaml")
     """The routing policy file: skills and call types."""
     agents: Path = Path("agents.yaml")
@@ -76,6 +79,11 @@ class Settings(BaseSettings):
     ami_secret: SecretStr | None = None
     sip_secret: SecretStr | None = None
     """Agents' SIP passwords are derived from it (``acd asterisk-conf`` needs it)."""
+    sip_ws_url: str | None = Field(None, pattern=r"^wss?://")
+    """Where agents' browser phones reach Asterisk (``ws://`` or ``wss://``). Unset: the host
+    the console was loaded from, ``ws://HOST:asterisk_http_port/ws``, or
+    ``wss://HOST:asterisk_https_port/ws`` for a page over HTTPS when Asterisk has a
+    certificate (``asterisk_tls_cert``)."""
     ami_action_timeout: float = Field(5.0, gt=0)
     ami_backoff_max: float = Field(10.0, gt=0)
 

@@ -1,7 +1,7 @@
 """Logins and tokens over HTTP: ``POST /auth/login``, ``POST /auth/refresh``, and the
 middleware that lets no request through without a valid ``Authorization: Bearer`` token
-(but the login itself, ``/health`` for probes, ``/ws``, whose first message carries it, and
-the API's description ``/openapi.json``).
+(but the login itself, ``/health`` for probes, ``/ws``, whose first message carries it, the
+API's description ``/openapi.json``, and the agent console's page and static files).
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from aiohttp.typedefs import Middleware
 
 from acd.auth import LoginRefused, Logins, Principal, TokenError, Tokens
 
-OPEN = frozenset({"/health", "/auth/login", "/ws", "/openapi.json"})
+OPEN = frozenset({"/", "/health", "/auth/login", "/ws", "/openapi.json"})
+OPEN_STATIC = ("/console/",)
+"""Static files under these prefixes need no token (the console's script and styles); a
+route of its own there (``/console/sip``) still does."""
 PRINCIPAL = web.RequestKey("principal", Principal)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -30,12 +33,14 @@ def problem(status: int, title: str, detail: str = "") -> web.Response:
     return response
 
 
-def token_required(tokens: Tokens, open_paths: Collection[str] = OPEN) -> Middleware:
+def token_required(
+    tokens: Tokens, open_paths: Collection[str] = OPEN, open_static: tuple[str, ...] = OPEN_STATIC
+) -> Middleware:
     """The middleware that puts the verified ``principal`` on each request, or answers 401."""
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path in open_paths:
+        if request.path in open_paths or _static(request, open_static):
             return await handler(request)
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -47,6 +52,12 @@ def token_required(tokens: Tokens, open_paths: Collection[str] = OPEN) -> Middle
         return await handler(request)
 
     return middleware
+
+
+def _static(request: web.Request, prefixes: tuple[str, ...]) -> bool:
+    """A static file under one of ``prefixes`` (routes are resolved before middlewares run)."""
+    resource = request.match_info.route.resource
+    return request.path.startswith(prefixes) and isinstance(resource, web.StaticResource)
 
 
 def principal(request: web.Request) -> Principal:

@@ -90,7 +90,12 @@ def config_api(
     @api.route("GET", "/call-types", "Call types and what they need",
                answer=dict[str, CallTypeSpec])  # fmt: skip
     async def call_types(_: Ask) -> dict[str, CallTypeSpec]:
-        return dict(policy.call_types) if policy else {}
+        """Each with the disposition codes its calls are filed under (its own or the
+        center's)."""
+        if policy is None:
+            return {}
+        return {name: spec.model_copy(update={"dispositions": policy.codes(name)})
+                for name, spec in policy.call_types.items()}  # fmt: skip
 
     @api.route("GET", "/routing/policy", "The routing policy in force", answer=RoutingPolicy,
                roles=("supervisor", "admin"), errors=(503,))  # fmt: skip

@@ -91,10 +91,20 @@ $(tail -n 15 "$ROOT/.rig/debootstrap.log")"
 step_web() {
   [ -f web_softphone/package.json ] || return 0
   local stamp=web_softphone/node_modules/.provisioned
-  if [ -f "$stamp" ] && [ "$stamp" -nt web_softphone/package-lock.json ]; then return; fi
-  say "npm ci in web_softphone"
-  (cd web_softphone && npm ci --silent --no-audit --no-fund)
-  touch "$stamp"
+  if [ ! -f "$stamp" ] || [ ! "$stamp" -nt web_softphone/package-lock.json ]; then
+    say "npm ci in web_softphone"
+    (cd web_softphone && npm ci --silent --no-audit --no-fund)
+    touch "$stamp"
+  fi
+  # the agent console (web_softphone/dist, served by acd): built again when its sources,
+  # build script or locked dependencies change
+  local built=web_softphone/dist/.sources sources
+  sources=$(cd web_softphone && find src build.mjs package.json package-lock.json -type f -print0 \
+    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  if [ -f "$built" ] && [ "$(cat "$built")" = "$sources" ]; then return; fi
+  say "npm run build in web_softphone (the agent console)"
+  (cd web_softphone && npm run --silent build)
+  echo "$sources" >"$built"
 }
 
 [ $# -gt 0 ] || set -- host venv asterisk web

@@ -38,7 +38,8 @@ def run() -> int:
             f"""
 acd is running (Ctrl-C stops acd, Asterisk and Redis).
   health:         http://127.0.0.1:{http_port}/health
-  agent console:  not there yet: the web softphone is still being built
+  agent console:  http://127.0.0.1:{http_port}/   (agents 1001-1008, PINs 1111 ... 8888;
+                  Chromium or Firefox on this machine: the phone uses ws:// to Asterisk)
   test call:      make call NUMBER=4008   (in another terminal: the sample hotline IVR;
                   you see each prompt and type keys; in its business hours, Asia/Shanghai,
                   try 1, 1, 100200#, 4321#; outside them you get the after-hours menu)

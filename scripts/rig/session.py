@@ -117,6 +117,7 @@ class Rig:
             "ACD_AGENTS": str(self.agents),
             "ACD_SIP_SECRET": self.sip_secret,
             "ACD_SOUNDS_DIR": str(self.install.host_path(SOUNDS)),
+            "ACD_ASTERISK_HTTP_PORT": str(self.target.ports.http),  # browser phones' ws://
             "ACD_RECORDINGS_DIR": str(self.target.home / "spool" / "recordings"),
             "ACD_ASTERISK_RECORDINGS_DIR": str(self.target.inner / "spool" / "recordings"),
         }

@@ -86,7 +86,11 @@ async def test_skills_and_call_types_for_everyone_the_policy_for_supervisors(
     assert kinds["billing"]["wrap_up_s"] == 30
     assert kinds["billing"]["steps"][0]["skills"] == {"billing": 7, "mandarin": 5}
     assert (refused, shown) == (403, 200)
-    assert policy["call_types"] == kinds and policy["skills"] == skills
+    assert policy["skills"] == skills and set(policy["call_types"]) == set(kinds)
+    # each call type shows the codes its calls are filed under: its own, else the center's
+    assert kinds["tech"]["dispositions"][0] == "password reset"
+    assert kinds["general"]["dispositions"] == policy["dispositions"] != []
+    assert policy["call_types"]["general"]["dispositions"] == []  # as written
 
 
 async def test_a_policy_is_checked_without_being_used(tmp_path: Path) -> None:
