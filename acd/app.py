@@ -31,6 +31,7 @@ from acd.call_book import CallBook
 from acd.call_log import CallLog
 from acd.callers import Callers
 from acd.config import Settings
+from acd.core.policy import Policy
 from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
 from acd.floor import Floor
@@ -41,6 +42,7 @@ from acd.ivr.publisher import FlowPublisher
 from acd.journal import Journal
 from acd.push_feed import PushFeed
 from acd.push_hub import Hub
+from acd.queue_log import QueueLog
 from acd.records import BadRecord, Record, decode
 from acd.retention import keep_for
 from acd.routing_live import LiveRouting
@@ -79,11 +81,9 @@ async def serve(settings: Settings) -> None:
     now = clock(settings.clock_start)
     seconds = lambda: now().timestamp()  # noqa: E731
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
-    book = CallBook()
-    journal = Journal(event_log, on_record=book.apply)
-    policy, specs, problems = load_live_policy(settings.routing, settings.agents)
-    for found in problems:
-        log.error("routing off: %s", found)
+    book, queue_log = CallBook(), QueueLog(settings.queue_log)
+    journal = Journal(event_log, on_record=Fanout([book.apply, queue_log.write]))
+    policy, specs = _policy(settings)
     users, auth = _auth(settings, specs, seconds)
     teams = {a.id: a.team for a in specs if a.takes_calls}
     push = RedisPushStore(settings.redis_url, site=settings.site)
@@ -110,10 +110,10 @@ async def serve(settings: Settings) -> None:
         view.talking, teams, policy.call_types, staff, runtime.submit)  # fmt: skip
     desk = AgentDesk(teams, seconds, runtime.submit, call_log.dispose, transfers)
     hub = Hub(push, auth[1], desk.command)
+    replayed: Fanout[Record] = Fanout([book.apply, queue_log.replay])
+    replayed += [routing.replay] if routing is not None else []
     for record in await _read_log(event_log, settings):
-        book.apply(record)
-        if routing is not None:
-            routing.replay(record)
+        replayed(record)
     if routing is not None:
         routing.went_live()
         handlers.append(routing.apply)
@@ -128,6 +128,7 @@ async def serve(settings: Settings) -> None:
     http.router.add_get("/ws", hub.handle)
     http.router.add_routes(console_routes(settings, specs))
     async with contextlib.AsyncExitStack() as stack:
+        stack.callback(queue_log.close)
         for closing in (push, event_log, crm, agi, ami):
             if closing is not None:
                 stack.push_async_callback(closing.close)
@@ -158,6 +159,14 @@ async def _retention(recordings: Path | None, settings: Settings,
                      submit: Callable[[Any], None]) -> None:  # fmt: skip
     if recordings is not None:  # file ages are real time, whatever acd's clock says
         await keep_for(recordings, settings.recordings_keep_days, time.time, submit)
+
+
+def _policy(settings: Settings) -> tuple[Policy | None, list[AgentSpec]]:
+    """The routing policy with the agents, or None (routing off) with its problems logged."""
+    policy, specs, problems = load_live_policy(settings.routing, settings.agents)
+    for found in problems:
+        log.error("routing off: %s", found)
+    return policy, specs
 
 
 def _staff(users: dict[str, User]) -> dict[str, tuple[str, ...] | None]:

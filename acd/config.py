@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     container); Asterisk records there."""
     recordings_keep_days: float = Field(90.0, ge=0)
     """Recordings older than this are deleted, files and references (0: kept forever)."""
+    queue_log: Path | None = None
+    """Also write the calls as Asterisk's ``queue_log`` here, for its reporting tools."""
     timezone: str = "Asia/Shanghai"
     """The center's time zone: where "today" starts on the wallboard and in reports."""
     short_abandon_s: float = Field(5.0, ge=0, le=120)

@@ -118,7 +118,7 @@ class LiveRouting:
                 leg = self._legs.pop(event.uniqueid)
                 call = self.router.calls.get(leg.call)
                 if call is not None and call.talking and call.agent == leg.agent:
-                    self._handle(m.CallEnded(now, leg.call))
+                    self._handle(m.CallEnded(now, leg.call, "agent"))
             case ev.FullyBooted():
                 self._spawn(self._snapshot())
             case Snapshot():
@@ -225,7 +225,8 @@ class LiveRouting:
             return
         if not call.talking:
             log.info("call %s abandoned after waiting %.1f s", call.id, now - call.arrived)
-        self._handle((m.CallEnded if call.talking else m.CallAbandoned)(now, call_id))
+        self._handle(m.CallEnded(now, call_id, "caller") if call.talking
+                     else m.CallAbandoned(now, call_id))  # fmt: skip
 
     def _forget(self, call: str) -> None:
         self._channels.pop(call, None)

@@ -57,6 +57,8 @@ class CallEnded:
 
     at: float
     call: str
+    by: str = ""
+    """Who hung up first: ``caller`` or ``agent`` (empty: not known, e.g. a repair)."""
 
 
 @dataclass(frozen=True, slots=True)
