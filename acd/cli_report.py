@@ -19,8 +19,11 @@ from acd.cli_calls import read_records
 from acd.config import Settings
 from acd.event_log import EventLogDown
 from acd.report import AGENT_COLUMNS, COLUMNS, Period, agent_lines, lines
+from acd.survey import DISSATISFIED_BELOW, follow_ups
 
 EXIT_CONFIG = 2
+SURVEY_COLUMNS = ("why", "rating", "answered", "call", "agent", "call_type", "number",
+                  "disposition", "recordings")  # fmt: skip
 INTERVAL = re.compile(r"(\d+)\s*(m|min|h)")
 
 
@@ -40,6 +43,17 @@ def add_commands(commands: Any) -> None:
                         help="one line per call type (queue figures) or agent or team")  # fmt: skip
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.set_defaults(func=_report)
+
+    survey = commands.add_parser(
+        "survey", help="the day's quality list: dissatisfied and unrated calls, recordings",
+        description="Answered calls of a day whose caller rated them below --below on the "
+        "post-call survey, then those not rated, with their recordings (ACD_TIMEZONE).",
+    )  # fmt: skip
+    survey.add_argument("--day", required=True, type=_when, help="e.g. 2026-11-24")
+    survey.add_argument("--below", type=int, default=DISSATISFIED_BELOW,
+                        help="dissatisfied: a rating below this (default %(default)s)")  # fmt: skip
+    survey.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    survey.set_defaults(func=_survey)
 
 
 def _when(text: str) -> dt.datetime:
@@ -83,6 +97,28 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     teams = {a.id: a.team for a in specs or []} if args.by == "team" else None
     _print(list(agent_lines(records, period, teams)), AGENT_COLUMNS, args.format)
+    return 0
+
+
+def _survey(settings: Settings, args: argparse.Namespace) -> int:
+    zone = ZoneInfo(settings.timezone)
+    start = args.day if args.day.tzinfo else args.day.replace(tzinfo=zone)
+    try:
+        records = asyncio.run(_records(settings))
+    except EventLogDown as exc:
+        print(f"acd: cannot read the event log: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    book = CallBook()
+    for record in records:
+        book.apply(record)
+    end = start + dt.timedelta(days=1)
+    rows = book.search(since=start.timestamp() - 86_400, until=end.timestamp(), limit=10**9)
+    found = follow_ups(rows, start.timestamp(), end.timestamp(), zone, args.below)
+    if args.format != "json":  # one cell: the files, space-separated
+        for line in found:
+            files = line["recordings"]
+            line["recordings"] = " ".join(files) if isinstance(files, list) else files
+    _print(found, SURVEY_COLUMNS, args.format)
     return 0
 
 

@@ -27,6 +27,7 @@ async def write_day(url: str, site: str) -> None:
     records: list[Record] = [
         IvrFinished(T + 50, "c1", "5551", "h@v1", "Queued"), m.CallArrived(T + 60, "c1", "tech"),
         m.Answered(T + 65, "c1", "1001"), m.CallEnded(T + 200, "c1"),
+        IvrFinished(T + 220, "c1", "5551", "h@v1", "Rated", detail={"rating": "2"}),
         m.CallArrived(T + 1000, "c2", "tech"), m.CallAbandoned(T + 1030, "c2"),
         m.CallArrived(T + 2000, "c3", "tech"), m.Answered(T + 2030, "c3", "1001"),
         *[m.AgentChanged("1001", state, "", T + after) for state, after in (
@@ -79,3 +80,13 @@ def test_the_agents_figures(site: str, capsys: pytest.CaptureFixture[str]) -> No
     assert (agent["agent"], agent["answered"], agent["talk_s"], agent["wrap_up_s"]) == (
         "1001", 2, 205.0, 40.0)  # fmt: skip
     assert (agent["aht_s"], agent["logged_in_s"], agent["not_ready_rate"]) == (122.5, 3600.0, 0.0)
+
+
+def test_the_days_quality_list(site: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["survey", "--day", "2026-11-24", "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [(f["call"], f["why"], f["rating"]) for f in found] == [
+        ("c1", "dissatisfied", 2), ("c3", "unrated", None)]  # fmt: skip
+    assert main(["survey", "--day", "2026-11-24", "--below", "2"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:3] == ["why", "rating", "answered"] and len(table) == 2  # c3 only
