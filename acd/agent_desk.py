@@ -103,11 +103,20 @@ class AgentDesk:
             if (isinstance(seconds, bool) or not isinstance(seconds, int | float)
                     or not 0 < seconds <= MAX_EXTENSION):  # fmt: skip
                 return 400, "bad extension", f"seconds: a number, 1 to {MAX_EXTENSION:g}"
-        if action == "wrap-up-done" and "disposition" in body and self._dispose is not None:
-            call = None if body.get("call") is None else str(body["call"])
-            note = str(body.get("note", ""))
-            refused = self._dispose(who, call, str(body["disposition"]), note, agent)
+        if action == "wrap-up-done" and "disposition" in body:
+            refused = self._file(who, agent, body)
             if refused is not None:
                 return refused
         self._submit(AgentRequest(ACTIONS[action](self._now(), agent, body)))
         return None
+
+    def _file(self, who: Principal, agent: str, body: dict[str, Any]) -> Refusal | None:
+        """The disposition a finished wrap-up carries (``call`` and ``note`` optional)."""
+        call, disposition, note = body.get("call"), body["disposition"], body.get("note", "")
+        if (
+            not isinstance(disposition, str)
+            or not isinstance(note, str)
+            or not isinstance(call, str | None)
+        ):
+            return 400, "bad disposition", "disposition, note and call are text"
+        return self._dispose(who, call, disposition, note, agent) if self._dispose else None

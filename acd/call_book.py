@@ -174,6 +174,8 @@ class CallBook:
                 self._row(record.call, record.at).outcome = "overflowed"
             case m.WrapUpDone():
                 self._wrapped(record)
+            case m.AgentChanged() if record.state not in ("ringing", "on_call", "wrap_up"):
+                self._wrapped(record)
             case RecordingsDeleted():
                 self._forget_recordings(record.files)
             case Disposed():
@@ -193,10 +195,13 @@ class CallBook:
             self._index(self._by_agent.setdefault(record.agent, []), row)
         self._last_answered[record.agent] = row.id
 
-    def _wrapped(self, record: m.WrapUpDone) -> None:
-        call = self._last_answered.get(record.agent)
-        if call is not None and self._rows[call].wrapped is None:
-            self._rows[call].wrapped = record.at
+    def _wrapped(self, record: m.WrapUpDone | m.AgentChanged) -> None:
+        """The agent left their after-call work (by the button, the timer or a logout,
+        whichever is logged first): the wrap-up of the call they answered last, if it is
+        still theirs and over."""
+        call = self._rows.get(self._last_answered.get(record.agent, ""))
+        if call is not None and call.agent == record.agent and call.ended is not None:
+            call.wrapped = call.wrapped if call.wrapped is not None else record.at
 
     def _forget_recordings(self, files: tuple[str, ...]) -> None:
         for name in files:
