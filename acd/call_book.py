@@ -171,7 +171,10 @@ class CallBook:
             case m.CallEnded():
                 self._row(record.call, record.at).ended = record.at
             case Overflowed():
-                self._row(record.call, record.at).outcome = "overflowed"
+                row = self._row(record.call, record.at)
+                row.outcome = "overflowed"
+                # to the apology, then goodbye: nothing more is logged
+                row.ended = record.at if record.to is None else row.ended
             case m.WrapUpDone():
                 self._wrapped(record)
             case m.AgentChanged() if record.state not in ("ringing", "on_call", "wrap_up"):

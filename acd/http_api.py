@@ -155,6 +155,8 @@ async def _body(model: type[BaseModel], request: web.Request) -> BaseModel:
         data = await request.json()
     except ValueError:
         raise Problem(400, "bad request", "the body must be JSON") from None
+    except web.HTTPRequestEntityTooLarge as exc:
+        raise Problem(413, "request too large", exc.text or "") from None
     return _checked(model, data)
 
 
@@ -196,7 +198,8 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     if endpoint.body is not None:
         ref = {"$ref": f"#/components/schemas/{endpoint.body.__name__}"}
         operation["requestBody"] = {"required": True, "content": _json(ref)}
-    for status in (400, 401, 403, *endpoint.errors):
+    too_large = (413,) if endpoint.body is not None else ()
+    for status in (400, 401, 403, *too_large, *endpoint.errors):
         operation["responses"][str(status)] = {
             "description": "problem",
             "content": {"application/problem+json": {"schema": {"$ref": PROBLEM_REF}}},

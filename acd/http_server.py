@@ -33,6 +33,9 @@ from acd.routing_policy import RoutingPolicy
 from acd.routing_view import RoutingView
 from acd.transfers import Transfers
 
+MAX_BODY = 64 * 1024 * 1024
+"""Bytes a request body may have (a customer import of several files is the largest)."""
+
 
 @dataclass(slots=True)
 class Status:
@@ -74,7 +77,8 @@ class Parts:
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
     """``auth``: every route but ``/health`` and the login needs a token (tests may omit it)."""
-    app = web.Application(middlewares=[token_required(auth[1])] if auth else [])
+    middlewares = [token_required(auth[1])] if auth else []
+    app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY)
     if auth is not None:
         app.router.add_routes(auth_routes(*auth))
     app.router.add_get("/health", _health(parts))
