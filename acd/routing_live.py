@@ -157,7 +157,6 @@ class LiveRouting:
                     pass  # the call records' and reports' own
                 case _:
                     self._handle(record)
-                    self._handle(record)
         finally:
             self._replaying = False
 

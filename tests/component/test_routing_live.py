@@ -167,3 +167,19 @@ async def test_a_replay_repeats_no_hang_up_and_no_redirect() -> None:
         state = fresh.view.summary()
     assert "Hangup" not in sent and "Redirect" not in sent
     assert state == {"waiting": 0, "agents": {"a": "not_ready missed", "b": "logged_out"}}
+
+
+async def test_a_replay_applies_each_record_once() -> None:
+    """An extended wrap-up, replayed, is extended once (not once per pass)."""
+    policy = Policy({"tech": kind("tech", (0.0, req(tech=3)), wrap_up=30.0)}, POLICY.agents)
+    records: list[Record] = [
+        m.LoggedIn(0.0, "a"), m.SetReady(0.0, "a"),
+        Waiting(10.0, "c1", "PJSIP/trunk-c1"), m.CallArrived(10.0, "c1", "tech"),
+        Rang(10.0, "c1", "a", "acd-a-c1-1"), m.Answered(12.0, "c1", "a"),
+        m.CallEnded(100.0, "c1", "caller"), m.WrapUpExtended(105.0, "a", 60.0),
+    ]  # fmt: skip
+    async with live_routing(MemoryEventLog(), policy) as fresh:
+        for record in records:
+            fresh.routing.replay(record)
+        agent = fresh.routing.router.agents["a"]
+    assert (agent.state.value, agent.deadline) == ("wrap_up", 190.0)
