@@ -107,7 +107,7 @@ async def serve(settings: Settings) -> None:
         routed.append(floor[0].changed)
     staff = [u.id for u in users.values() if u.role != "agent"]
     transfers = None if view is None or policy is None else Transfers(
-        view.talking, teams, policy.call_types, staff, runtime.submit)  # fmt: skip
+        view.talking, teams, policy.call_types, staff, runtime.submit, consults=view)  # fmt: skip
     desk = AgentDesk(teams, seconds, runtime.submit, call_log.dispose, transfers)
     hub = Hub(push, auth[1], desk.command)
     replayed: Fanout[Record] = Fanout([book.apply, queue_log.replay])

@@ -159,7 +159,7 @@ class CallBook:
                 row.rang = row.rang if row.rang is not None else record.at
                 row.agents_rung += (record.agent,)
                 row._ringing[record.agent] = record.recording
-            case m.Answered():
+            case m.Answered() | m.Consult():
                 self._answered(record)
             case Transferred():
                 row = self._row(record.call, record.at)
@@ -186,17 +186,24 @@ class CallBook:
                 row.disposition, row.note, row.disposed_by = (
                     record.disposition, record.note, record.by)  # fmt: skip
 
-    def _answered(self, record: m.Answered) -> None:
+    def _answered(self, record: m.Answered | m.Consult) -> None:
+        """An agent answered, or was handed the call after a consult (attended transfer)."""
+        if isinstance(record, m.Consult):
+            kind, _, agent = record.to.partition(":")
+            if record.step != "completed" or kind != "agent":
+                return
+        else:
+            agent = record.agent
         row = self._row(record.call, record.at)
         row.answered = row.answered if row.answered is not None else record.at
-        row.agent, row.outcome = record.agent, "answered"
-        if recording := row._ringing.pop(record.agent, ""):
+        row.agent, row.outcome = agent, "answered"
+        if recording := row._ringing.pop(agent, ""):
             row.recordings += (recording,)
             self._recorded[recording] = row.id
-        if record.agent not in row.answered_by:
-            row.answered_by += (record.agent,)
-            self._index(self._by_agent.setdefault(record.agent, []), row)
-        self._last_answered[record.agent] = row.id
+        if agent not in row.answered_by:
+            row.answered_by += (agent,)
+            self._index(self._by_agent.setdefault(agent, []), row)
+        self._last_answered[agent] = row.id
 
     def _wrapped(self, record: m.WrapUpDone | m.AgentChanged) -> None:
         """The agent left their after-call work (by the button, the timer or a logout,

@@ -100,6 +100,14 @@ class TransferIn(BaseModel):
     supervisor: str | None = Field(None, description="ring this supervisor's phone")
 
 
+class ConsultIn(BaseModel):
+    """Exactly one to consult."""
+
+    model_config = ConfigDict(extra="forbid")
+    agent: str | None = Field(None, description="ring this agent (ready or not ready)")
+    supervisor: str | None = Field(None, description="ring this supervisor's phone")
+
+
 class SpyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     mode: Literal["listen", "whisper", "barge"] = Field(
@@ -193,15 +201,7 @@ def calls_api(
             raise Problem(404, "recording gone", "deleted after its retention, or never written")
         return web.FileResponse(path, headers={"Content-Type": "audio/wav"})
 
-    @api.route("POST", "/calls/{call}/transfer", "Send a call on (blind transfer)",
-               answer=Accepted, body=TransferIn, status=202, errors=(404, 409, 503))  # fmt: skip
-    async def transfer(ask: Ask) -> Accepted:
-        if transfers is None or ask.who is None:
-            raise Problem(503, "transfers are off", "routing is not running")
-        refused = transfers.ask(ask.who, ask.path["call"], ask.body.model_dump())
-        if refused is not None:
-            raise Problem(*refused)
-        return Accepted(accepted="transfer")
+    _handovers(api, transfers)
 
     @api.route("POST", "/calls/{call}/listen", "Listen to, whisper to or barge into a live "
                "call from one's own phone", answer=Accepted, body=SpyIn, status=202,
@@ -220,6 +220,47 @@ def calls_api(
         except SpyFailed as exc:
             raise Problem(503, "could not ring your phone", str(exc)) from None
         return Accepted(accepted=mode)
+
+
+def _handovers(api: Api, transfers: Transfers | None) -> None:
+    """Blind transfers, and consults before a transfer (attended)."""
+
+    @api.route("POST", "/calls/{call}/transfer", "Send a call on (blind transfer)",
+               answer=Accepted, body=TransferIn, status=202, errors=(404, 409, 503))  # fmt: skip
+    async def transfer(ask: Ask) -> Accepted:
+        if transfers is None or ask.who is None:
+            raise Problem(503, "transfers are off", "routing is not running")
+        refused = transfers.ask(ask.who, ask.path["call"], ask.body.model_dump())
+        if refused is not None:
+            raise Problem(*refused)
+        return Accepted(accepted="transfer")
+
+    @api.route("POST", "/calls/{call}/consult", "Consult someone before handing the call "
+               "over (attended transfer): the caller hears music, the agent's call rings them",
+               answer=Accepted, body=ConsultIn, status=202, errors=(404, 409, 503))  # fmt: skip
+    async def consult(ask: Ask) -> Accepted:
+        if transfers is None or ask.who is None:
+            raise Problem(503, "transfers are off", "routing is not running")
+        refused = transfers.consult(ask.who, ask.path["call"], ask.body.model_dump())
+        if refused is not None:
+            raise Problem(*refused)
+        return Accepted(accepted="consult")
+
+    for step, summary in (("complete", "Hand the call to the one consulted (they answered)"),
+                          ("cancel", "End the consult: back with the caller")):  # fmt: skip
+        _consult_end(api, transfers, step, summary)
+
+
+def _consult_end(api: Api, transfers: Transfers | None, step: str, summary: str) -> None:
+    @api.route("POST", f"/calls/{{call}}/consult/{step}", summary, answer=Accepted,
+               status=202, errors=(404, 409, 503))  # fmt: skip
+    async def end(ask: Ask) -> Accepted:
+        if transfers is None or ask.who is None:
+            raise Problem(503, "transfers are off", "routing is not running")
+        refused = transfers.end_consult(ask.who, ask.path["call"], complete=step == "complete")
+        if refused is not None:
+            raise Problem(*refused)
+        return Accepted(accepted=step)
 
 
 def _time(seconds: float | None) -> dt.datetime | None:

@@ -107,20 +107,44 @@ class PushFeed:
                 self._offered[command.call] = command.agent
                 if len(self._offered) > KEEP_CALLS:
                     self._offered.pop(next(iter(self._offered)))
-                decision = command.decision
-                data = {"call": command.call, "agent": command.agent, "waited": decision.waited,
-                        **self._calls.get(command.call, {})}  # fmt: skip
-                if self._history is not None:
-                    caller: dict[str, Any] = data.get("caller", {})
-                    number = caller.get("number", "")
-                    data["history"] = self._history(number, command.call) if number else []
-                self._tell(command.agent, "call_offered", data)
+                self._pop(command.call, command.agent, waited=command.decision.waited)
+            case m.Consult():
+                self._consult(command)
             case m.CancelOffer():
                 data = {"call": command.call, "agent": command.agent, "why": command.why}
                 self._tell(command.agent, "call_withdrawn", data)
             case m.Refused():
                 data = {"agent": command.agent, "request": command.request, "why": command.why}
                 self._tell(command.agent, "request_refused", data)
+
+    def _pop(self, call: str, agent: str, **extra: Any) -> None:
+        """The screen-pop: the caller, their choices in the IVR and their last calls."""
+        data = {"call": call, "agent": agent, **extra, **self._calls.get(call, {})}
+        if self._history is not None:
+            caller: dict[str, Any] = data.get("caller", {})
+            number = caller.get("number", "")
+            data["history"] = self._history(number, call) if number else []
+        self._tell(agent, "call_offered", data)
+
+    def _consult(self, consult: m.Consult) -> None:
+        """The consulting agent hears how it goes; a consulted agent gets the pop, and the
+        call if it is handed over."""
+        kind, _, target = consult.to.partition(":")
+        data = {"call": consult.call, "agent": consult.by, "to": consult.to, "at": consult.at}
+        if consult.step == "started":
+            self._tell(consult.by, "consult_started", data)
+            if kind == "agent":
+                self._pop(consult.call, target, waited=0.0, consult_by=consult.by)
+            return
+        self._tell(consult.by, "consult_ended", {**data, "outcome": consult.step})
+        if kind != "agent":
+            return
+        if consult.step == "completed":
+            self._offered[consult.call] = target
+        else:
+            why = f"consult {consult.step}"
+            self._tell(target, "call_withdrawn", {"call": consult.call, "agent": target,
+                                                  "why": why})  # fmt: skip
 
     def tell_user(self, user: str, kind: str, data: Mapping[str, Any]) -> None:
         """An event for ``user`` alone (the wallboard's)."""

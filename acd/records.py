@@ -115,8 +115,8 @@ TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         m.CallArrived, m.CallAbandoned, m.Answered, m.RingFailed, m.CallEnded, m.LoggedIn,
-        m.SetReady, m.SetNotReady, m.LoggedOut, m.WrapUpDone, m.WrapUpExtended, m.Tick,
-        Waiting, Rang, IvrFinished, Overflowed, Disposed, Transferred, m.AgentChanged,
+        m.SetReady, m.SetNotReady, m.LoggedOut, m.WrapUpDone, m.WrapUpExtended, m.Consult,
+        m.Tick, Waiting, Rang, IvrFinished, Overflowed, Disposed, Transferred, m.AgentChanged,
         RecordingsDeleted,
     )
 }  # fmt: skip

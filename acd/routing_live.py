@@ -41,6 +41,7 @@ from acd.records import (
     Transferred,
     Waiting,
 )
+from acd.routing_handover import Handovers
 from acd.routing_recovery import Channel, Leg, Snapshot, Stranger
 
 log = logging.getLogger("acd.routing")
@@ -48,17 +49,6 @@ log = logging.getLogger("acd.routing")
 KEEP_DECISIONS = 10_000
 KEEP_GONE = 1_000
 CALLER_VARS = ("CALL_TYPE", "PRIORITY", "SKILLS", "SURVEY")
-TRANSFER_WAIT = 60.0
-"""Seconds a call transferred to an agent waits for them before their call type decides."""
-
-
-@dataclass(frozen=True, slots=True)
-class TransferRequest:
-    """Send a call on (already checked): ``to`` as in ``records.Transferred``."""
-
-    call: str
-    by: str
-    to: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +75,9 @@ class LiveRouting:
         self.router = Router(policy)  # verdicts on demand: every agent's, per offer, is too dear
         self._on_routed, self._recordings = on_routed, recordings
         self._ami, self._clock, self._submit, self._journal = ami, clock, submit, journal
-        self._channels: dict[str, str] = {}  # caller uniqueid -> channel name
-        self._surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
-        self._legs: dict[str, Leg] = {}  # agent leg uniqueid -> (call, agent, rung at)
+        self.channels: dict[str, str] = {}  # caller uniqueid -> channel name
+        self.surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
+        self.legs: dict[str, Leg] = {}  # agent leg uniqueid -> (call, agent, rung at)
         self._rings: Counter[str] = Counter()  # legs rung per call, for unique leg ids
         self._gone: OrderedDict[str, None] = OrderedDict()  # callers who hung up lately
         self._phones: dict[str, str] = {}  # agent -> their phone's device state
@@ -96,12 +86,15 @@ class LiveRouting:
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.pace = Pace()
+        self.handovers = Handovers(self)
         self.decisions: OrderedDict[str, list[m.Decision]] = OrderedDict()
         """The decisions of the latest calls (older ones: ``acd calls explain`` replays the log)."""
 
     def apply(self, event: object) -> None:
         """One event from the runtime; anything not about routing is ignored."""
         now = self._now()
+        if self.handovers.apply(now, event):
+            return
         match event:
             case s.IvrEnded(finish=s.Finish(outcome=s.Queued() as queued)):
                 waiting = Waiting(now, event.call_id, event.channel, queued.survey or "")
@@ -109,16 +102,11 @@ class LiveRouting:
                 arrived = m.CallArrived(now, event.call_id, queued.call_type, dict(queued.skills),
                                         priority, max_wait=queued.max_wait,
                                         fallback=queued.on_max_wait)  # fmt: skip
-                self._arrive(waiting, arrived)
-            case ev.OriginateResponse() if event.uniqueid in self._legs:
+                self.arrive(waiting, arrived)
+            case ev.OriginateResponse() if event.uniqueid in self.legs:
                 self._leg_answered(now, event.uniqueid, event.response == "Success")
-            case ev.Hangup() if event.uniqueid in self._channels:
-                self._caller_gone(now, event.uniqueid)
-            case ev.Hangup() if event.uniqueid in self._legs:
-                leg = self._legs.pop(event.uniqueid)
-                call = self.router.calls.get(leg.call)
-                if call is not None and call.talking and call.agent == leg.agent:
-                    self._handle(m.CallEnded(now, leg.call, "agent"))
+            case ev.Hangup():
+                self._hung_up(now, event.uniqueid)
             case ev.FullyBooted():
                 self._spawn(self._snapshot())
             case Snapshot():
@@ -129,10 +117,8 @@ class LiveRouting:
                 self._phones_changed(now, {event.device[6:]: event.state})
             case AgentRequest():
                 self._agent_request(dataclasses.replace(event.event, at=now))
-            case TransferRequest():
-                self._transfer(now, event)
             case m.Tick():
-                self._handle(m.Tick(now))
+                self.handle(m.Tick(now))
 
     # replay ---------------------------------------------------------------------------
 
@@ -143,20 +129,20 @@ class LiveRouting:
             self._last = max(self._last, record.at)
             match record:
                 case Waiting():
-                    self._channels[record.call] = record.channel
+                    self.channels[record.call] = record.channel
                     if record.survey:
-                        self._surveys[record.call] = record.survey
+                        self.surveys[record.call] = record.survey
                 case Rang():
-                    self._legs[record.leg] = Leg(record.call, record.agent, record.at)
+                    self.legs[record.leg] = Leg(record.call, record.agent, record.at)
                     self._rings[record.call] += 1
                 case m.CallEnded() | m.CallAbandoned():
-                    self._forget(record.call)
-                    self._handle(record)
+                    self.forget(record.call)
+                    self.handle(record)
                 case (IvrFinished() | Overflowed() | Disposed() | Transferred() | m.AgentChanged()
                       | RecordingsDeleted()):  # fmt: skip
                     pass  # the call records' and reports' own
                 case _:
-                    self._handle(record)
+                    self.handle(record)
         finally:
             self._replaying = False
 
@@ -166,56 +152,41 @@ class LiveRouting:
 
     # calls ----------------------------------------------------------------------------
 
-    def _arrive(self, waiting: Waiting, arrived: m.CallArrived) -> None:
-        self._channels[waiting.call] = waiting.channel
+    def arrive(self, waiting: Waiting, arrived: m.CallArrived) -> None:
+        self.channels[waiting.call] = waiting.channel
         if waiting.survey:
-            self._surveys[waiting.call] = waiting.survey
-        self._record(waiting)
-        self._handle(arrived)
+            self.surveys[waiting.call] = waiting.survey
+        self.record(waiting)
+        self.handle(arrived)
 
     def _leg_answered(self, now: float, leg_id: str, answered: bool) -> None:
-        leg = self._legs[leg_id]
+        leg = self.legs[leg_id]
         if answered:
-            self._handle(m.Answered(now, leg.call, leg.agent))
+            self.handle(m.Answered(now, leg.call, leg.agent))
         else:
-            self._legs.pop(leg_id)
-            self._handle(m.RingFailed(now, leg.call, leg.agent))
+            self.legs.pop(leg_id)
+            self.handle(m.RingFailed(now, leg.call, leg.agent))
 
     def _agent_request(self, request: m.Event) -> None:
         if isinstance(request, m.SetReady) and self._phones.get(request.agent) in recovery.OFFLINE:
             log.warning("agent %s asked to be ready with their phone offline", request.agent)
             request = m.SetNotReady(request.at, request.agent, recovery.PHONE_OFFLINE)
-        self._handle(request)
+        self.handle(request)
 
-    def _transfer(self, now: float, request: TransferRequest) -> None:
-        """The agent's part ends (wrap-up); the caller waits again on hold, for a call type
-        or for one agent first, or rings a supervisor's phone outside routing."""
-        call, channel = self.router.calls.get(request.call), self._channels.get(request.call)
-        if call is None or not call.talking or channel is None:
-            log.warning("call %s: transfer by %s dropped: the call is over", request.call,
-                        request.by)  # fmt: skip
-            return
-        kind, _, target = request.to.partition(":")
-        transferred = Transferred(now, call.id, request.by, request.to)
-        self._record(transferred)
-        if self._on_routed is not None:
-            self._journal.then(functools.partial(self._on_routed, transferred))
-        self._handle(m.CallEnded(now, call.id))
-        log.info("call %s: transferred by %s to %s", call.id, request.by, request.to)
-        if kind == "phone":
-            self._forget(call.id)
-            self._send(actions.to_phone(channel, target))
-            return
-        call_type = target if kind == "call_type" else call.kind.name
-        waiting = Waiting(now, call.id, channel, self._surveys.get(call.id, ""))
-        agent = target if kind == "agent" else None
-        self._arrive(waiting, m.CallArrived(now, call.id, call_type, agent=agent,
-                                            agent_for=TRANSFER_WAIT if agent else 0.0))  # fmt: skip
-        self._send(actions.set_variable(channel, "ACD_CALL_TYPE", call_type))
-        self._send(actions.to_hold(channel))
+    def _hung_up(self, now: float, uniqueid: str) -> None:
+        """A caller, an agent's leg, a consulted phone's leg, or a channel not ours."""
+        if uniqueid in self.channels:
+            self._caller_gone(now, uniqueid)
+        elif self.handovers.leg_gone(now, uniqueid):
+            self.legs.pop(uniqueid, None)
+        elif (leg := self.legs.pop(uniqueid, None)) is not None:
+            call = self.router.calls.get(leg.call)
+            if call is not None and call.talking and call.agent == leg.agent:
+                self.handovers.forget(leg.call)
+                self.handle(m.CallEnded(now, leg.call, "agent"))
 
     def _caller_gone(self, now: float, call_id: str) -> None:
-        self._forget(call_id)
+        self.forget(call_id)
         self._gone[call_id] = None
         if len(self._gone) > KEEP_GONE:
             self._gone.popitem(last=False)
@@ -224,18 +195,19 @@ class LiveRouting:
             return
         if not call.talking:
             log.info("call %s abandoned after waiting %.1f s", call.id, now - call.arrived)
-        self._handle(m.CallEnded(now, call_id, "caller") if call.talking
+        self.handle(m.CallEnded(now, call_id, "caller") if call.talking
                      else m.CallAbandoned(now, call_id))  # fmt: skip
 
-    def _forget(self, call: str) -> None:
-        self._channels.pop(call, None)
-        self._surveys.pop(call, None)
+    def forget(self, call: str) -> None:
+        self.handovers.forget(call)
+        self.channels.pop(call, None)
+        self.surveys.pop(call, None)
         self._rings.pop(call, None)
 
     # the router's commands --------------------------------------------------------------
 
-    def _handle(self, event: m.Event) -> None:
-        self._record(event)
+    def handle(self, event: m.Event) -> None:
+        self.record(event)
         commands = self.router.handle(event)
         if isinstance(event, m.Answered) and (call := self.router.calls.get(event.call)):
             self.pace.answered(call.kind.name, event.at)
@@ -257,43 +229,43 @@ class LiveRouting:
                     self.decisions.popitem(last=False)
                 self._ring(command)
             case m.CancelOffer():
-                for leg_id, leg in list(self._legs.items()):
+                for leg_id, leg in list(self.legs.items()):
                     if (leg.call, leg.agent) == (command.call, command.agent):
-                        self._send(actions.hang_up(leg_id))
+                        self.send(actions.hang_up(leg_id))
             case m.Overflow():
                 self._overflow(command)
             case m.Refused() if not self._replaying:
                 log.warning("agent %s: %s refused: %s", command.agent, command.request,
                             command.why)  # fmt: skip
             case m.AgentChanged() if not self._replaying:
-                self._record(command)  # for reports: how long in each state
+                self.record(command)  # for reports: how long in each state
                 log.info("agent %s is %s %s", command.agent, command.state, command.reason)
 
     def _ring(self, offer: m.Offer) -> None:
-        channel = self._channels.get(offer.call)
+        channel = self.channels.get(offer.call)
         if channel is None or self._replaying:  # replayed: the leg is in a Rang record
             return
         self._rings[offer.call] += 1
         leg = f"acd-{offer.agent}-{offer.call}-{self._rings[offer.call]}"
         now, call = offer.decision.at, self.router.calls[offer.call]
-        self._legs[leg] = Leg(offer.call, offer.agent, now)
+        self.legs[leg] = Leg(offer.call, offer.agent, now)
         recording = f"{leg}.wav" if self._recordings and call.kind.record else ""
-        self._record(Rang(now, offer.call, offer.agent, leg, recording))
+        self.record(Rang(now, offer.call, offer.agent, leg, recording))
         log.info("call %s: ringing agent %s (%s, waited %.1f s)", offer.call, offer.agent,
                  offer.decision.trigger, offer.decision.waited)  # fmt: skip
-        timeout, after = self.router.policy.ring_timeout, self._surveys.get(offer.call)
+        timeout, after = self.router.policy.ring_timeout, self.surveys.get(offer.call)
         to = str(self._recordings / recording) if self._recordings and recording else ""
-        self._send(actions.ring(offer.agent, leg, channel, offer.call, timeout=timeout,
+        self.send(actions.ring(offer.agent, leg, channel, offer.call, timeout=timeout,
                                 after=after, record=to))  # fmt: skip
 
     def _overflow(self, overflow: m.Overflow) -> None:
-        self._record(Overflowed(self._last, overflow.call, overflow.to))
-        channel = self._channels.get(overflow.call)
+        self.record(Overflowed(self._last, overflow.call, overflow.to))
+        channel = self.channels.get(overflow.call)
         if channel is None:
             return
         log.info("call %s waited its longest, %.1f s: sent to %s", overflow.call,
                  overflow.waited, overflow.to or "the apology")  # fmt: skip
-        self._send(actions.redirect(channel, overflow.to))
+        self.send(actions.redirect(channel, overflow.to))
 
     # reconciling with Asterisk ----------------------------------------------------------
 
@@ -311,16 +283,16 @@ class LiveRouting:
     def _reconcile(self, now: float, snapshot: Snapshot) -> None:
         up = {k: v for k, v in snapshot.up.items() if k not in self._gone}
         repairs = recovery.reconcile(now, asked=snapshot.asked, calls=self.router.calls,
-                                     legs=self._legs, known=self._channels, up=up)  # fmt: skip
+                                     legs=self.legs, known=self.channels, up=up)  # fmt: skip
         for leg in repairs.gone_legs:
-            self._legs.pop(leg, None)
+            self.legs.pop(leg, None)
         for call in repairs.gone_callers:
-            self._forget(call)
+            self.forget(call)
         for event in repairs.events:
             log.warning("reconciled with Asterisk: %s", event)
             if isinstance(event, m.CallEnded | m.CallAbandoned):
-                self._forget(event.call)
-            self._handle(event)
+                self.forget(event.call)
+            self.handle(event)
         for channel in repairs.strangers:
             self._spawn(self._ask_caller(channel))
         self._phones_changed(now, snapshot.phones)
@@ -332,7 +304,7 @@ class LiveRouting:
         self._phones.update(known)
         for event in recovery.phones(now, self.router.agents, known):
             log.warning("agent %s's phone is %s", event.agent, known[event.agent])
-            self._handle(event)
+            self.handle(event)
 
     async def _ask_caller(self, channel: Channel) -> None:
         names = [f"ACD_{name}" for name in CALLER_VARS]
@@ -345,14 +317,14 @@ class LiveRouting:
 
     def _adopt(self, now: float, stranger: Stranger) -> None:
         call = stranger.channel.uniqueid
-        if call in self.router.calls or call in self._channels or call in self._gone:
+        if call in self.router.calls or call in self.channels or call in self._gone:
             return
         adopted = stranger.arrival(now)
         if adopted is None:
             log.error("caller %s waits on hold without a call type: not adopted", call)
             return
         log.warning("adopting caller %s waiting on hold for %s", call, adopted[1].call_type)
-        self._arrive(*adopted)
+        self.arrive(*adopted)
 
     # plumbing -------------------------------------------------------------------------
 
@@ -361,14 +333,42 @@ class LiveRouting:
         self._last = max(self._last, self._clock())
         return self._last
 
-    def _record(self, record: Record) -> None:
+    def record(self, record: Record) -> None:
         if not self._replaying:
             self._journal.record(record)
 
-    def _send(self, action: dict[str, str]) -> None:
+    def send(self, action: dict[str, str]) -> None:
         if self._replaying:  # done when it was logged; Asterisk's state is reconciled after
             return
         self._journal.then(lambda: self._spawn(self._action(action)))
+
+    def send_in_order(
+        self, sequence: list[dict[str, str]], failed: Callable[[str], object]
+    ) -> None:
+        """Actions that must run one after the other; ``failed`` is told why one failed
+        (the rest are not sent)."""
+        if not self._replaying:
+            self._journal.then(lambda: self._spawn(self._in_order(sequence, failed)))
+
+    async def _in_order(
+        self, sequence: list[dict[str, str]], failed: Callable[[str], object]
+    ) -> None:
+        for action in sequence:
+            try:
+                await self._ami.send_action(action)
+            except (AmiError, TimeoutError) as exc:
+                log.error("AMI %s failed: %s", action["Action"], exc or "timeout")
+                failed(f"{action['Action']}: {exc or 'timeout'}")
+                return
+
+    def tell(self, record: Transferred) -> None:
+        """Tell ``on_routed`` of a record once it is in the log."""
+        if self._on_routed is not None and not self._replaying:
+            self._journal.then(functools.partial(self._on_routed, record))
+
+    def later(self, seconds: float, event: object) -> None:
+        """Submit ``event`` to the writer after ``seconds``."""
+        asyncio.get_running_loop().call_later(seconds, self._submit, event)
 
     async def _action(self, action: dict[str, str]) -> None:
         try:

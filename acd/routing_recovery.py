@@ -107,6 +107,10 @@ def reconcile(
     leg_of = {(leg.call, leg.agent): (leg_id, leg) for leg_id, leg in legs.items()}
     for call in calls.values():
         caller = up.get(call.id)
+        if call.consultant is not None and _consult(
+            call, caller, at=at, asked=asked, leg_of=leg_of, up=up, repairs=repairs
+        ):
+            continue
         leg_id, rung = leg_of.get((call.id, call.agent or ""), ("", None))
         if rung is not None and rung.at >= asked:
             continue
@@ -132,6 +136,25 @@ def reconcile(
         and channel.uniqueid not in known
     ]
     return repairs
+
+
+def _consult(
+    call: Call, caller: Channel | None, *, at: float, asked: float,
+    leg_of: Mapping[tuple[str, str], tuple[str, Leg]], up: Mapping[str, Channel],
+    repairs: Repairs,
+) -> bool:  # fmt: skip
+    """A consult that ended while acd was not looking: its target's leg is gone (failed),
+    or it is with the caller (completed; the call is the target's). True if completed."""
+    consultant = call.consultant or ""
+    leg_id, rung = leg_of.get((call.id, consultant), ("", None))
+    if rung is not None and rung.at >= asked:
+        return False
+    leg = up.get(leg_id) if leg_id else None
+    completed = leg is not None and caller is not None and leg.bridge == caller.bridge != ""
+    if leg is None or completed:
+        step = "completed" if completed else "failed"
+        repairs.events.append(m.Consult(at, call.id, call.agent or "", f"agent:{consultant}", step))
+    return completed
 
 
 def phones(

@@ -55,6 +55,18 @@ class RoutingView:
         current = self._live.router.calls.get(call)
         return current.agent if current is not None and current.talking else None
 
+    def busy(self, agent: str) -> str | None:
+        """Why ``agent`` cannot be consulted now (their state), or None if they can."""
+        found = self._live.router.agents.get(agent)
+        if found is None or found.state.value in ("ready", "not_ready"):
+            return None
+        return found.state.value
+
+    def consult(self, call: str) -> str | None:
+        """A consult on ``call`` now: ``ringing`` or ``answered``; None without one."""
+        consult = self._live.handovers.consults.get(call)
+        return None if consult is None else "answered" if consult.answered else "ringing"
+
     def explain(self, call: str) -> dict[str, object] | None:
         """The decisions on a recent call, and every agent's verdict if it waits now.
 

@@ -27,6 +27,8 @@ class State(Enum):
 
 BUSY = frozenset({State.RINGING, State.ON_CALL, State.WRAP_UP})
 MISSED = "missed"
+CONSULT = "consult"
+"""The reason of an agent on a call only to be consulted (an attended transfer)."""
 
 
 class NotAllowed(Exception):
@@ -54,6 +56,8 @@ class Agent:
     """When ringing or wrap-up ends on its own."""
     buckets: list[Any] = field(default_factory=list)
     """The router's buckets this agent is eligible for."""
+    before_consult: tuple[State, str] = (State.READY, "")
+    """Where a consulted agent goes back to if the call is not handed to them."""
 
     @property
     def id(self) -> str:
@@ -111,6 +115,31 @@ class Agent:
             raise NotAllowed(f"answer while {self.state.value}")
         self.misses = 0
         self._go(State.ON_CALL, at)
+
+    def consulted(self, at: float, call: str) -> None:
+        """Another agent calls them about their call: busy until the consult ends."""
+        if self.state not in (State.READY, State.NOT_READY):
+            raise NotAllowed(f"cannot consult an agent who is {self.state.value}")
+        self.before_consult = (self.state, self.reason)
+        self._go(State.ON_CALL, at, CONSULT)
+        self.call = call
+
+    def consult_over(self, at: float, *, taken: bool) -> None:
+        """The consult ended: the caller is theirs now (``taken``), or they go back to the
+        state they were in (or the one they asked for meanwhile)."""
+        if self.state is not State.ON_CALL or self.reason != CONSULT:
+            raise NotAllowed(f"no consult to end ({self.state.value} {self.reason})")
+        before = self.before_consult
+        if taken:
+            self.misses = 0
+            self._go(State.ON_CALL, at)
+            if before[0] is State.NOT_READY and self.then is None:
+                self.then = before  # back to their break after this call's work
+            return
+        self.call = None
+        then, self.then = self.then, None
+        state, reason = then or before
+        self._go(state, at, reason)
 
     def missed(self, at: float, max_misses: int) -> None:
         """The ring went unanswered: ready again, or not ready after ``max_misses`` in a row."""

@@ -106,9 +106,26 @@ class Tick:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class Consult:
+    """The agent on a call consults someone before handing it over (attended transfer).
+
+    ``to``: ``agent:ID`` (held on a call for the consult: offered nothing) or ``phone:ID``
+    (a supervisor's phone, outside routing); ``step``: ``started``, then ``completed`` (the
+    caller is theirs now), ``cancelled`` or ``failed``."""
+
+    at: float
+    call: str
+    by: str
+    to: str
+    step: str
+
+
+CONSULT_STEPS = ("started", "completed", "cancelled", "failed")
+
 Event = (
     CallArrived | CallAbandoned | Answered | RingFailed | CallEnded | LoggedIn | SetReady
-    | SetNotReady | LoggedOut | WrapUpDone | WrapUpExtended | Tick
+    | SetNotReady | LoggedOut | WrapUpDone | WrapUpExtended | Consult | Tick
 )  # fmt: skip
 
 # commands ---------------------------------------------------------------------------------

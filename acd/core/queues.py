@@ -32,6 +32,8 @@ class Call:
     """Where the call goes at ``limit``, if not its call type's fallback (from the IVR)."""
     prefer: Requirement | None = None
     """One agent the call waits for first (then its steps): see ``CallArrived.agent``."""
+    consultant: str | None = None
+    """The agent its agent is consulting about it now (``Consult``)."""
     limit: float | None = None
     """When the call leaves for its fallback: ``max_wait`` counts from entering this call
     type, so a call that fell back keeps its place but not a spent wait (a cycle of

@@ -13,9 +13,10 @@ the agent's epoch at push time and is dropped when they no longer match.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
+from acd.core import lineup
 from acd.core import messages as m
 from acd.core.agent import Agent, NotAllowed, State
 from acd.core.policy import Policy, Requirement
@@ -49,7 +50,8 @@ class Router:
             m.CallEnded: self._hung_up, m.LoggedIn: self._agent_request,
             m.SetReady: self._agent_request, m.SetNotReady: self._agent_request,
             m.LoggedOut: self._agent_request, m.WrapUpDone: self._agent_request,
-            m.WrapUpExtended: self._agent_request, m.Tick: lambda _: None,
+            m.WrapUpExtended: self._agent_request, m.Consult: self._consult,
+            m.Tick: lambda _: None,
         }  # fmt: skip
 
     # the one entry point --------------------------------------------------------------
@@ -145,18 +147,17 @@ class Router:
         if call is None:
             return
         call.token += 1
+        if call.consultant is not None:
+            self._consult_over(self.agents[call.consultant], e.at, taken=False)
         if call.agent is None:
             return
         agent = self.agents[call.agent]
         if call.talking:
-            agent.call_ended(e.at, call.kind.wrap_up)
-            self._changed(agent, e.at)
-            if agent.deadline is not None:
-                self._timer(agent.deadline, WRAP, agent, agent.epoch)
-        else:  # the caller left while the agent's phone rang: not the agent's miss
-            agent.caller_left(e.at)
-            self._out.append(m.CancelOffer(call.id, agent.id))
-            self._changed(agent, e.at)
+            self._call_done(agent, e.at, call.kind.wrap_up)
+            return
+        agent.caller_left(e.at)  # while the agent's phone rang: not the agent's miss
+        self._out.append(m.CancelOffer(call.id, agent.id))
+        self._changed(agent, e.at)
         self._agent_free(agent, e.at)
 
     def _answered(self, e: m.Answered) -> None:
@@ -168,6 +169,43 @@ class Router:
         agent.answer(e.at)
         call.talking = True
         self._changed(agent, e.at)
+
+    def _consult(self, e: m.Consult) -> None:
+        """An attended transfer to an agent: held for the consult, then handed the call (the
+        consulting agent's part ends), or back to where they were."""
+        kind, _, name = e.to.partition(":")
+        call, agent = self.calls.get(e.call), self.agents.get(name)
+        if kind != "agent" or call is None or agent is None or not call.talking:
+            return  # a supervisor's phone, or a call already over
+        if e.step == "started":
+            try:
+                agent.consulted(e.at, call.id)
+            except NotAllowed as refused:
+                self._out.append(m.Refused(agent.id, "Consult", str(refused)))
+                return
+            call.consultant = agent.id
+            self._changed(agent, e.at)
+        elif call.consultant == agent.id:
+            taken = e.step == "completed" and call.agent is not None
+            if taken and call.agent is not None:
+                former = self.agents[call.agent]
+                call.agent = agent.id
+                self._call_done(former, e.at, call.kind.wrap_up)
+            self._consult_over(agent, e.at, taken=taken)
+            call.consultant = None
+
+    def _consult_over(self, agent: Agent, at: float, *, taken: bool) -> None:
+        agent.consult_over(at, taken=taken)
+        self._changed(agent, at)
+        self._agent_free(agent, at)
+
+    def _call_done(self, agent: Agent, at: float, wrap_up: float) -> None:
+        """The agent's part of a call is over: wrap-up (timed), or free."""
+        agent.call_ended(at, wrap_up)
+        self._changed(agent, at)
+        if agent.deadline is not None:
+            self._timer(agent.deadline, WRAP, agent, agent.epoch)
+        self._agent_free(agent, at)
 
     def _ring_failed(self, e: m.RingFailed) -> None:
         agent = self.agents.get(e.agent)
@@ -249,7 +287,7 @@ class Router:
         requirement = call.bucket.label if call.bucket else ""  # always queued before
         strategy = self.policy.strategy.value if trigger == "call waiting" else "priority, wait"
         explain = self.explain if isinstance(self.explain, bool) else call.id in self.explain
-        verdicts = tuple(self._verdicts(call)) if explain else ()
+        verdicts = tuple(lineup.verdicts(self.agents, call)) if explain else ()
         decision = m.Decision(at, call.id, agent.id, trigger, at - call.arrived, call.step,
                               requirement, strategy, key, verdicts)  # fmt: skip
         self._out.append(m.Offer(call.id, agent.id, decision))
@@ -297,46 +335,16 @@ class Router:
         if call.agent is None and not call.talking:
             self._queue(call, at)
 
-    # explanations and checks ----------------------------------------------------------
-
-    def _verdicts(self, call: Call) -> Iterator[m.Verdict]:
-        bucket = call.bucket
-        for agent in sorted(self.agents.values(), key=lambda a: a.id):
-            eligible = bucket is not None and bucket.eligible(agent)
-            if agent.id == call.agent:
-                why = "chosen"
-            elif call.declined_by(agent):
-                why = "did not answer this call before"
-            elif not eligible and call.prefer is not None:
-                why = f"the call waits for {call.prefer} first"
-            elif not eligible:
-                why = f"skills {dict(agent.profile.skills)} do not meet the requirement"
-            elif agent.state is not State.READY:
-                why = f"eligible but {agent.state.value}"
-            else:
-                why = "eligible and ready, ranked lower"
-            yield m.Verdict(agent.id, agent.state.value, eligible, why)
+    # explanations and checks (acd.core.lineup) --------------------------------------
 
     def verdicts(self, call_id: str) -> tuple[m.Verdict, ...]:
         """Each agent's verdict on a call now: why a waiting call is not offered to them."""
         call = self.calls.get(call_id)
-        return () if call is None else tuple(self._verdicts(call))
+        return () if call is None else tuple(lineup.verdicts(self.agents, call))
 
     def position(self, call_id: str) -> int | None:
-        """A waiting call's place in its call type's line (1: next); None if not waiting.
-
-        Counts the waiting calls of the same type an agent would take first (higher
-        priority, then longer wait): one pass over the waiting calls, for announcements."""
-        call = self.calls.get(call_id)
-        if call is None or call.agent is not None or call.talking:
-            return None
-        key, kind = (call.order, call.arrived, call.seq), call.kind
-        ahead = sum(
-            1 for other in self.calls.values()
-            if other.kind is kind and other.agent is None and not other.talking
-            and (other.order, other.arrived, other.seq) < key
-        )  # fmt: skip
-        return ahead + 1
+        """A waiting call's place in its call type's line (1: next); None if not waiting."""
+        return lineup.position(self.calls, call_id)
 
     def waiting(self) -> list[Call]:
         """Calls waiting for an agent (not ringing, not talking)."""

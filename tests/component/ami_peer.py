@@ -10,6 +10,9 @@ import contextlib
 from collections.abc import Collection
 
 GREETING = b"Asterisk Call Manager/9.0.0\r\n"
+ACCEPTED = {"Setvar": "Variable Set", "Atxfer": "Atxfer successfully queued",
+            "CancelAtxfer": "Atxfer cancelled", "Hangup": "Channel Hungup"}  # fmt: skip
+"""Actions answered as Asterisk 22 answers them when they succeed."""
 Fields = dict[str, str]
 
 
@@ -141,6 +144,8 @@ class AmiPeer:
                     "ListItems": str(self.list_size),
                 },
             ]
+        elif name in ACCEPTED:
+            replies = [{**ok, "Message": ACCEPTED[name]}]
         else:
             replies = [{**error, "Message": "Invalid/unknown command"}]
         return replies

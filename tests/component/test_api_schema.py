@@ -111,7 +111,9 @@ def build(flows_dir: Path, customers: Path, recordings: Path, submitted: list[An
 
     call_log = CallLog(journal, book, teams, clock, submit, codes=spec.codes)
     staff = [a.id for a in specs if a.role != "agent"]
-    transfers = Transfers(view.talking, teams, policy.call_types, staff, submitted.append)
+    transfers = Transfers(
+        view.talking, teams, policy.call_types, staff, submitted.append, consults=view
+    )
 
     async def spy(supervisor: str, agent: str, mode: str, call: str) -> None:
         submitted.append(("spy", supervisor, agent, mode, call))

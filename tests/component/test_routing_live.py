@@ -51,10 +51,15 @@ class Live:
 
 @contextlib.asynccontextmanager
 async def live_routing(
-    log: MemoryEventLog, policy: Policy = POLICY, clock: Callable[[], float] | None = None
+    log: MemoryEventLog,
+    policy: Policy = POLICY,
+    clock: Callable[[], float] | None = None,
+    *,
+    loop_back: bool = False,
 ) -> AsyncIterator[Live]:
     """Live routing on a scripted AMI peer, its journal over ``log``; by default its clock
-    ticks one second each time it is read."""
+    ticks one second each time it is read. ``loop_back``: what it submits to the runtime
+    (timers, failures) comes back to it; else it is dropped."""  # fmt: skip
     peer = AmiPeer(SECRET)
     await peer.start()
     ami = AmiClient(host="127.0.0.1", port=peer.port, username="acd", secret=SECRET,
@@ -64,7 +69,12 @@ async def live_routing(
     await asyncio.wait_for(ami.connected.wait(), 5)
     ticks = iter(range(1000, 10**6))
     clock = clock or (lambda: float(next(ticks)))
-    routing = LiveRouting(policy, ami, clock, lambda _: None, journal)
+
+    def submit(event: object) -> None:
+        if loop_back:
+            routing.apply(event)
+
+    routing = LiveRouting(policy, ami, clock, submit, journal)
     try:
         yield Live(routing, RoutingView(routing, clock), peer, log)
     finally:

@@ -4,9 +4,12 @@ and the call record tells the story."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import urllib.error
 import urllib.request
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from rig.ports import free_port
 from rig.session import Rig
 from rig.sipcaller import SipCaller
 
+from acd.adapters.ami.events import AmiEvent
 from tests.ami_helpers import running_client
 from tests.system.phones import add_agent_phone
 from tests.system.server import acd_running
@@ -22,18 +26,23 @@ from tests.system.test_routing_live import call_support, desk, get, login, wait_
 from tests.system.test_routing_restart import uniqueid
 
 
-def transfer(http: int, call: str, user: str, **target: str) -> int:
-    """``POST /calls/CALL/transfer`` as ``user``; the status."""
+def post(http: int, path: str, user: str, **body: str) -> int:
+    """``POST path`` with ``user``'s token and a JSON body; the status."""
     request = urllib.request.Request(
-        f"http://127.0.0.1:{http}/calls/{call}/transfer", json.dumps(target).encode(),
-        method="POST", headers={"Content-Type": "application/json",
-                                "Authorization": f"Bearer {login(http, user)}"},
+        f"http://127.0.0.1:{http}{path}", json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json",
+                 "Authorization": f"Bearer {login(http, user)}"},
     )  # fmt: skip
     try:
         with urllib.request.urlopen(request, timeout=5) as reply:
             return int(reply.status)
     except urllib.error.HTTPError as refused:
         return int(refused.code)
+
+
+def transfer(http: int, call: str, user: str, **target: str) -> int:
+    """``POST /calls/CALL/transfer`` as ``user``; the status."""
+    return post(http, f"/calls/{call}/transfer", user, **target)
 
 
 async def test_an_agent_transfers_their_caller_to_another_agent(rig: Rig, tmp_path: Path) -> None:
@@ -95,3 +104,91 @@ async def test_an_agent_transfers_their_caller_to_a_supervisors_phone(
             phones.hangup(call)
     assert sent == 202 and talking == "CONFIRMED"
     assert record["transfers"] == ["phone:2900"] and record["outcome"] == "transferred"
+
+
+async def answered_consult(http: int, call: str, step: str) -> list[int]:
+    """``POST .../consult/STEP`` until the consulted phone's answer is known (409 before)."""
+    statuses = [post(http, f"/calls/{call}/consult/{step}", "2002")]
+    end = time.monotonic() + 5
+    while statuses[-1] == 409 and time.monotonic() < end:
+        await asyncio.sleep(0.1)
+        statuses.append(post(http, f"/calls/{call}/consult/{step}", "2002"))
+    return statuses
+
+
+async def consulting(phones: SipCaller, rig: Rig, http: int) -> AsyncIterator[dict[str, Any]]:
+    """2002 answers a support call and consults 2001 (who answers); what each saw."""
+    for agent in ("2002", "2001"):
+        assert add_agent_phone(phones, rig, agent) == ("REGISTERED", 200)
+        assert desk(http, agent, "login") == 202
+    assert desk(http, "2002", "ready") == 202
+    async with running_client(port=rig.target.ports.ami, secret=rig.ami_secret) as (_, log):
+        call, channel = await call_support(phones, rig, log)
+        first = await wait_incoming(phones, "2002")
+        phones.wait_state(first, "CONFIRMED")
+        caller = uniqueid(log, channel)
+        seen: dict[str, Any] = {"call": call, "caller": caller, "first": first}
+        path = f"/calls/{caller}/consult"
+        seen["refused"] = (post(http, path, "2002", agent="2002"),
+                           post(http, f"{path}/complete", "2002"),
+                           post(http, path, "2001", agent="2001"))  # fmt: skip
+        seen["asked"] = post(http, path, "2002", agent="2001")
+        seen["again"] = post(http, path, "2002", supervisor="2900")
+        second = await wait_incoming(phones, "2001")
+        phones.wait_state(second, "CONFIRMED")
+        seen["second"] = second
+        seen["during"] = get(http, "/routing", "2999")["agents"]
+        seen["log"] = log
+        yield seen
+
+
+async def test_an_agent_consults_another_then_hands_the_caller_over(
+    rig: Rig, tmp_path: Path
+) -> None:
+    with (
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as phones,
+    ):
+        async for seen in consulting(phones, rig, http):
+            caller, call = seen["caller"], seen["call"]
+            held = phones.state(call)[0]  # the caller waits on music meanwhile
+            completed = await answered_consult(http, caller, "complete")
+            await seen["log"].wait_for(AmiEvent, lambda e: e.name == "AttendedTransfer")
+            phones.wait_state(seen["first"], "DISCONNECTED")
+            await asyncio.sleep(0.3)  # acd has the event too
+            after = get(http, "/routing", "2999")["agents"]
+            talking = (phones.state(call)[0], phones.state(seen["second"])[0])
+            phones.hangup(seen["second"])  # the agent who took it hangs up: the survey
+            phones.wait_state(seen["second"], "DISCONNECTED")
+            await asyncio.sleep(0.5)
+            record: dict[str, Any] = get(http, f"/calls/{caller}", "2999")
+            end = get(http, "/routing", "2999")["agents"]
+            phones.hangup(call)
+    assert seen["refused"] == (409, 409, 403)  # consult oneself; nothing to complete; not 2001's
+    assert seen["asked"] == 202 and seen["again"] == 409  # one consult at a time
+    assert seen["during"]["2001"] == "on_call consult" and seen["during"]["2002"] == "on_call"
+    assert held == "CONFIRMED" and completed[-1] == 202
+    assert after["2002"].startswith("wrap_up") and after["2001"] == "on_call"
+    assert talking == ("CONFIRMED", "CONFIRMED")  # the caller is with 2001 now
+    assert end["2001"].startswith("wrap_up")
+    assert record["transfers"] == ["agent:2001"] and record["agent"] == "2001"
+    assert record["answered_by"] == ["2002", "2001"] and record["outcome"] == "answered"
+
+
+async def test_a_cancelled_consult_leaves_the_agent_with_their_caller(
+    rig: Rig, tmp_path: Path
+) -> None:
+    with (
+        acd_running(rig, sample_flows(tmp_path), OPEN, tmp_path / "acd.log") as http,
+        SipCaller(port=free_port(), record_dir=tmp_path, user="14155550100") as phones,
+    ):
+        async for seen in consulting(phones, rig, http):
+            cancelled = await answered_consult(http, seen["caller"], "cancel")
+            phones.wait_state(seen["second"], "DISCONNECTED")
+            await asyncio.sleep(0.3)
+            after = get(http, "/routing", "2999")["agents"]
+            still = (phones.state(seen["call"])[0], phones.state(seen["first"])[0])
+            phones.hangup(seen["call"])
+    assert cancelled == [202]  # no need to wait for an answer to cancel
+    assert after["2001"] == "not_ready logged in" and after["2002"] == "on_call"
+    assert still == ("CONFIRMED", "CONFIRMED")

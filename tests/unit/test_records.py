@@ -37,6 +37,7 @@ SAMPLES: list[Record] = [
     m.LoggedOut(4.0, "1001"),
     m.WrapUpDone(5.0, "1001"),
     m.WrapUpExtended(6.0, "1001", 30.0),
+    m.Consult(6.5, "c1", "1001", "agent:1002", "completed"),
     m.Tick(1_700_000_000.125),
     Waiting(9.0, "c1", "PJSIP/caller-00000001"),
     Waiting(9.5, "c2", "PJSIP/caller-00000002", survey="survey.start"),

@@ -49,6 +49,22 @@ def hang_up(channel: str) -> ActionFields:
     return {"Action": "Hangup", "Channel": channel}
 
 
+def consult(leg: str, call: str, target: str) -> list[ActionFields]:
+    """The agent on ``leg`` consults ``target`` (a phone) about ``call``: the caller hears
+    music while the agent's own call rings the target (Asterisk's attended transfer, started
+    by the DTMF of features.conf's ``atxfer``, which ``Atxfer`` queues on the leg)."""
+    return [
+        set_variable(leg, "__ACD_CONSULT", target),  # inherited by the consult's channels
+        set_variable(leg, "__ACD_CONSULT_CALL", call),
+        {"Action": "Atxfer", "Channel": leg, "Exten": "1", "Context": "acd-consult"},
+    ]
+
+
+def cancel_consult(leg: str) -> ActionFields:
+    """Drop the consulted party: the agent on ``leg`` is back with the caller."""
+    return {"Action": "CancelAtxfer", "Channel": leg}
+
+
 SPY_OPTIONS = {"listen": "", "whisper": "w", "barge": "B"}
 """ChanSpy's option for each way a supervisor joins a call (``q``: no beep, no name spoken;
 ``E``: done when the agent's leg hangs up)."""

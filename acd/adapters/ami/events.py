@@ -117,6 +117,18 @@ class UserEvent(AmiEvent):
 
 
 @dataclass(slots=True, eq=False)
+class AttendedTransfer(AmiEvent):
+    """An attended transfer ended: ``Success`` joins the transferee (the caller) with the
+    transfer target; the transferer's channel leaves."""
+
+    result: str
+    transferee_uniqueid: str
+    orig_transferer_uniqueid: str
+
+    keys = ("Result", "TransfereeUniqueid", "OrigTransfererUniqueid")
+
+
+@dataclass(slots=True, eq=False)
 class OriginateResponse(AmiEvent):
     action_id: str
     response: str

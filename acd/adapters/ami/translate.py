@@ -18,6 +18,7 @@ TYPED: dict[str, type[ev.AmiEvent]] = {
         ev.BridgeLeave,
         ev.DTMFEnd,
         ev.UserEvent,
+        ev.AttendedTransfer,
         ev.OriginateResponse,
         ev.DeviceStateChange,
         ev.AsyncAGIStart,
