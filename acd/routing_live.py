@@ -16,13 +16,13 @@ import dataclasses
 import functools
 import logging
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 from acd import routing_recovery as recovery
-from acd.adapters.ami import actions, channels
+from acd.adapters.ami import actions
 from acd.adapters.ami import events as ev
 from acd.adapters.ami.client import AmiClient, AmiError
 from acd.core import messages as m
@@ -42,13 +42,12 @@ from acd.records import (
     Waiting,
 )
 from acd.routing_handover import Handovers
-from acd.routing_recovery import Channel, Leg, Snapshot, Stranger
+from acd.routing_reconcile import Reconciler
+from acd.routing_recovery import Leg
 
 log = logging.getLogger("acd.routing")
 
 KEEP_DECISIONS = 10_000
-KEEP_GONE = 1_000
-CALLER_VARS = ("CALL_TYPE", "PRIORITY", "SKILLS", "SURVEY")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,26 +73,25 @@ class LiveRouting:
         ``recordings``: the directory, as Asterisk sees it, to record conversations to."""
         self.router = Router(policy)  # verdicts on demand: every agent's, per offer, is too dear
         self._on_routed, self._recordings = on_routed, recordings
-        self._ami, self._clock, self._submit, self._journal = ami, clock, submit, journal
+        self._ami, self._clock, self.submit, self._journal = ami, clock, submit, journal
         self.channels: dict[str, str] = {}  # caller uniqueid -> channel name
         self.surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
         self.legs: dict[str, Leg] = {}  # agent leg uniqueid -> (call, agent, rung at)
         self._rings: Counter[str] = Counter()  # legs rung per call, for unique leg ids
-        self._gone: OrderedDict[str, None] = OrderedDict()  # callers who hung up lately
-        self._phones: dict[str, str] = {}  # agent -> their phone's device state
         self._last = 0.0
         self._replaying = False
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.pace = Pace()
         self.handovers = Handovers(self)
+        self.reconciler = Reconciler(self, ami)
         self.decisions: OrderedDict[str, list[m.Decision]] = OrderedDict()
         """The decisions of the latest calls (older ones: ``acd calls explain`` replays the log)."""
 
     def apply(self, event: object) -> None:
         """One event from the runtime; anything not about routing is ignored."""
-        now = self._now()
-        if self.handovers.apply(now, event):
+        now = self.now()
+        if self.handovers.apply(now, event) or self.reconciler.apply(now, event):
             return
         match event:
             case s.IvrEnded(finish=s.Finish(outcome=s.Queued() as queued)):
@@ -107,14 +105,6 @@ class LiveRouting:
                 self._leg_answered(now, event.uniqueid, event.response == "Success")
             case ev.Hangup():
                 self._hung_up(now, event.uniqueid)
-            case ev.FullyBooted():
-                self._spawn(self._snapshot())
-            case Snapshot():
-                self._reconcile(now, event)
-            case Stranger():
-                self._adopt(now, event)
-            case ev.DeviceStateChange() if event.device.startswith("PJSIP/"):
-                self._phones_changed(now, {event.device[6:]: event.state})
             case AgentRequest():
                 self._agent_request(dataclasses.replace(event.event, at=now))
             case m.Tick():
@@ -168,7 +158,7 @@ class LiveRouting:
             self.handle(m.RingFailed(now, leg.call, leg.agent))
 
     def _agent_request(self, request: m.Event) -> None:
-        if isinstance(request, m.SetReady) and self._phones.get(request.agent) in recovery.OFFLINE:
+        if isinstance(request, m.SetReady) and self.reconciler.offline(request.agent):
             log.warning("agent %s asked to be ready with their phone offline", request.agent)
             request = m.SetNotReady(request.at, request.agent, recovery.PHONE_OFFLINE)
         self.handle(request)
@@ -187,9 +177,7 @@ class LiveRouting:
 
     def _caller_gone(self, now: float, call_id: str) -> None:
         self.forget(call_id)
-        self._gone[call_id] = None
-        if len(self._gone) > KEEP_GONE:
-            self._gone.popitem(last=False)
+        self.reconciler.gone(call_id)
         call = self.router.calls.get(call_id)
         if call is None:  # its agent hung up first, or it left for its fallback
             return
@@ -267,68 +255,9 @@ class LiveRouting:
                  overflow.waited, overflow.to or "the apology")  # fmt: skip
         self.send(actions.redirect(channel, overflow.to))
 
-    # reconciling with Asterisk ----------------------------------------------------------
-
-    async def _snapshot(self) -> None:
-        asked = self._now()
-        try:
-            up = await channels.channels_up(self._ami)
-            devices = await channels.device_states(self._ami)
-        except (AmiError, TimeoutError) as exc:
-            log.error("could not list Asterisk's channels to reconcile: %s", exc or "timeout")
-            return
-        agents = {d[6:]: state for d, state in devices.items() if d.startswith("PJSIP/")}
-        self._submit(Snapshot(asked, up, agents))
-
-    def _reconcile(self, now: float, snapshot: Snapshot) -> None:
-        up = {k: v for k, v in snapshot.up.items() if k not in self._gone}
-        repairs = recovery.reconcile(now, asked=snapshot.asked, calls=self.router.calls,
-                                     legs=self.legs, known=self.channels, up=up)  # fmt: skip
-        for leg in repairs.gone_legs:
-            self.legs.pop(leg, None)
-        for call in repairs.gone_callers:
-            self.forget(call)
-        for event in repairs.events:
-            log.warning("reconciled with Asterisk: %s", event)
-            if isinstance(event, m.CallEnded | m.CallAbandoned):
-                self.forget(event.call)
-            self.handle(event)
-        for channel in repairs.strangers:
-            self._spawn(self._ask_caller(channel))
-        self._phones_changed(now, snapshot.phones)
-        log.info("reconciled with Asterisk: %d channels up, %d repairs, %d callers to adopt",
-                 len(up), len(repairs.events), len(repairs.strangers))  # fmt: skip
-
-    def _phones_changed(self, now: float, states: Mapping[str, str]) -> None:
-        known = {agent: state for agent, state in states.items() if agent in self.router.agents}
-        self._phones.update(known)
-        for event in recovery.phones(now, self.router.agents, known):
-            log.warning("agent %s's phone is %s", event.agent, known[event.agent])
-            self.handle(event)
-
-    async def _ask_caller(self, channel: Channel) -> None:
-        names = [f"ACD_{name}" for name in CALLER_VARS]
-        try:
-            found = await channels.variables(self._ami, channel.name, names)
-        except (AmiError, TimeoutError) as exc:
-            log.error("could not read a waiting caller's variables: %s", exc or "timeout")
-            return
-        self._submit(Stranger(channel, {name[4:]: value for name, value in found.items()}))
-
-    def _adopt(self, now: float, stranger: Stranger) -> None:
-        call = stranger.channel.uniqueid
-        if call in self.router.calls or call in self.channels or call in self._gone:
-            return
-        adopted = stranger.arrival(now)
-        if adopted is None:
-            log.error("caller %s waits on hold without a call type: not adopted", call)
-            return
-        log.warning("adopting caller %s waiting on hold for %s", call, adopted[1].call_type)
-        self.arrive(*adopted)
-
     # plumbing -------------------------------------------------------------------------
 
-    def _now(self) -> float:
+    def now(self) -> float:
         """acd's clock, never going back (the wall clock may be stepped)."""
         self._last = max(self._last, self._clock())
         return self._last
@@ -340,7 +269,7 @@ class LiveRouting:
     def send(self, action: dict[str, str]) -> None:
         if self._replaying:  # done when it was logged; Asterisk's state is reconciled after
             return
-        self._journal.then(lambda: self._spawn(self._action(action)))
+        self._journal.then(lambda: self.spawn(self._action(action)))
 
     def send_in_order(
         self, sequence: list[dict[str, str]], failed: Callable[[str], object]
@@ -348,7 +277,7 @@ class LiveRouting:
         """Actions that must run one after the other; ``failed`` is told why one failed
         (the rest are not sent)."""
         if not self._replaying:
-            self._journal.then(lambda: self._spawn(self._in_order(sequence, failed)))
+            self._journal.then(lambda: self.spawn(self._in_order(sequence, failed)))
 
     async def _in_order(
         self, sequence: list[dict[str, str]], failed: Callable[[str], object]
@@ -368,7 +297,7 @@ class LiveRouting:
 
     def later(self, seconds: float, event: object) -> None:
         """Submit ``event`` to the writer after ``seconds``."""
-        asyncio.get_running_loop().call_later(seconds, self._submit, event)
+        asyncio.get_running_loop().call_later(seconds, self.submit, event)
 
     async def _action(self, action: dict[str, str]) -> None:
         try:
@@ -376,7 +305,7 @@ class LiveRouting:
         except (AmiError, TimeoutError) as exc:
             log.error("AMI %s failed: %s", action["Action"], exc or "timeout")
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -389,4 +318,4 @@ class LiveRouting:
         if deadline is not None:
             loop = asyncio.get_running_loop()
             delay = max(0.0, deadline - self._clock())
-            self._timer = loop.call_later(delay, self._submit, m.Tick(deadline))
+            self._timer = loop.call_later(delay, self.submit, m.Tick(deadline))
