@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from acd.call_book import CallBook
 from acd.cli_calls import read_records
 from acd.config import Settings
 from acd.event_log import EventLogDown
+from acd.records import BadRecord, decode
 from acd.report import AGENT_COLUMNS, COLUMNS, Period, agent_lines, lines
 from acd.survey import DISSATISFIED_BELOW, follow_ups
 
@@ -42,6 +44,9 @@ def add_commands(commands: Any) -> None:
     report.add_argument("--by", choices=("call_type", "agent", "team"), default="call_type",
                         help="one line per call type (queue figures) or agent or team")  # fmt: skip
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--log", type=Path,
+                        help="read records from this file (JSON lines, e.g. `acd simulate "
+                        "--log`) instead of the event log")  # fmt: skip
     report.set_defaults(func=_report)
 
     survey = commands.add_parser(
@@ -79,9 +84,9 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
         print("acd: --to must come after --from", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        records = asyncio.run(_records(settings))
-    except EventLogDown as exc:
-        print(f"acd: cannot read the event log: {exc}", file=sys.stderr)
+        records = _from_file(args.log) if args.log else asyncio.run(_records(settings))
+    except (EventLogDown, OSError, BadRecord) as exc:
+        print(f"acd: cannot read the records: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     period = Period(start, end, args.interval, zone)
     if args.by == "call_type":
@@ -120,6 +125,11 @@ def _survey(settings: Settings, args: argparse.Namespace) -> int:
             line["recordings"] = " ".join(files) if isinstance(files, list) else files
     _print(found, SURVEY_COLUMNS, args.format)
     return 0
+
+
+def _from_file(path: Path) -> list[Any]:
+    with path.open() as lines:
+        return [decode(line) for line in lines if line.strip()]
 
 
 async def _records(settings: Settings) -> list[Any]:

@@ -2,12 +2,19 @@
 talk for a drawn time. The same ``Router`` as the server; only time and people are made up.
 
 Figures count the calls that arrive after the warm-up and before its end, followed until
-they are answered or abandoned. Service level = answered within ``service_level`` seconds
-/ offered (abandons stay in the denominator); ASA over answered calls; AHT = talk + wrap-up.
+they are answered or abandoned, as ``docs/kpis.md`` defines them for reports: a caller who
+hangs up within ``short_abandon_s`` is a short abandon, not offered; service level =
+answered within ``service_level`` seconds / offered (every offered call settles here);
+ASA over answered calls; AHT = talk + wrap-up of the calls answered.
+
+``log`` is told every record a live acd would log for the run (the router's events and
+its agents' state changes), its times shifted by ``epoch``: ``acd report`` over them gives
+the same queue figures.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import random
 from collections.abc import Callable
@@ -15,6 +22,7 @@ from dataclasses import dataclass, field
 
 from acd.core import messages as m
 from acd.core.router import Router
+from acd.records import Record
 from acd.sim.model import Scenario
 
 ARRIVE, ABANDON, ANSWER, END = 0, 1, 2, 3
@@ -25,6 +33,7 @@ class Tally:
     offered: int = 0
     answered: int = 0
     abandoned: int = 0
+    short_abandoned: int = 0
     within: int = 0
     wait: float = 0.0
     handle: float = 0.0
@@ -40,6 +49,7 @@ class Tally:
             "offered": self.offered,
             "answered": self.answered,
             "abandoned": self.abandoned,
+            "short_abandoned": self.short_abandoned,
             "service_level": self.within / self.offered if self.offered else 0.0,
             "asa_s": self.wait / answered,
             "aht_s": self.handle / answered,
@@ -79,13 +89,22 @@ class Result:
         }
 
 
-def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None) -> Result:
+def simulate(
+    scenario: Scenario,
+    progress: Callable[[float], None] | None = None,
+    *,
+    log: Callable[[Record], None] | None = None,
+    epoch: float = 0.0,
+    short_abandon_s: float = 5.0,
+) -> Result:
     """Run ``scenario`` to its end; ``progress`` is told the share of time done now and then."""
-    return _Run(scenario).run(progress)
+    return _Run(scenario, log, epoch, short_abandon_s).run(progress)
 
 
 class _Run:
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, log: Callable[[Record], None] | None,
+                 epoch: float, short_abandon_s: float) -> None:  # fmt: skip
+        self.log, self.epoch, self.short = log, epoch, short_abandon_s
         self.scenario = scenario
         self.rng = random.Random(scenario.seed)
         self.router = Router(scenario.policy)
@@ -105,6 +124,20 @@ class _Run:
         self.seq += 1
         heapq.heappush(self.queue, (at, self.seq, kind, subject))
 
+    def handle(self, event: m.Event) -> list[m.Command]:
+        commands = self.router.handle(event)
+        if self.log is not None:
+            self._logged(event, commands)
+        return commands
+
+    def _logged(self, event: m.Event, commands: list[m.Command]) -> None:
+        assert self.log is not None
+        if not isinstance(event, m.Tick):
+            self.log(dataclasses.replace(event, at=event.at + self.epoch))
+        for command in commands:
+            if isinstance(command, m.AgentChanged):
+                self.log(dataclasses.replace(command, at=command.at + self.epoch))
+
     def carry_out(self, commands: list[m.Command], now: float) -> None:
         for command in commands:
             if type(command) is m.Offer:
@@ -115,8 +148,8 @@ class _Run:
     def run(self, progress: Callable[[float], None] | None) -> Result:
         router, queue = self.router, self.queue
         for agent in router.agents:
-            router.handle(m.LoggedIn(0.0, agent))
-            router.handle(m.SetReady(0.0, agent))
+            self.handle(m.LoggedIn(0.0, agent))
+            self.handle(m.SetReady(0.0, agent))
         for t in self.scenario.traffic:
             if t.arrivals_per_hour > 0:
                 self.later(self.rng.expovariate(t.arrivals_per_hour / 3600.0), ARRIVE, t.call_type)
@@ -125,7 +158,7 @@ class _Run:
         while queue:
             deadline = router.next_deadline
             if deadline is not None and deadline < queue[0][0]:
-                self.carry_out(router.handle(m.Tick(deadline)), deadline)
+                self.carry_out(self.handle(m.Tick(deadline)), deadline)
                 continue
             now, _, kind, subject = heapq.heappop(queue)
             steps[kind](now, subject)
@@ -147,7 +180,7 @@ class _Run:
         if spec.patience is not None:
             self.later(now + spec.patience.draw(self.rng), ABANDON, caller.id)
         event = m.CallArrived(now, caller.id, call_type, spec.skills)
-        self.carry_out(self.router.handle(event), now)
+        self.carry_out(self.handle(event), now)
 
     def _abandon(self, now: float, call_id: str) -> None:
         caller = self.callers.get(call_id)
@@ -156,10 +189,14 @@ class _Run:
         del self.callers[call_id]
         caller.gone = True
         if caller.counted:
-            tally = self.result.call_types[caller.call_type]
-            tally.abandoned += 1
-            tally.abandon_wait += now - caller.arrived
-        self.carry_out(self.router.handle(m.CallAbandoned(now, call_id)), now)
+            tally, waited = self.result.call_types[caller.call_type], now - caller.arrived
+            if waited < self.short:  # not a real demand: out of offered
+                tally.offered -= 1
+                tally.short_abandoned += 1
+            else:
+                tally.abandoned += 1
+                tally.abandon_wait += waited
+        self.carry_out(self.handle(m.CallAbandoned(now, call_id)), now)
 
     def _answer(self, now: float, subject: str) -> None:
         call_id, agent = subject.split("\0")
@@ -178,9 +215,9 @@ class _Run:
             tally.handle += talk + wrap_up
         busy_until = now + talk + wrap_up
         self.result.busy += max(0.0, min(busy_until, self.stop) - max(now, self.start))
-        self.carry_out(self.router.handle(m.Answered(now, call_id, agent)), now)
+        self.carry_out(self.handle(m.Answered(now, call_id, agent)), now)
         self.later(now + talk, END, call_id)
 
     def _end(self, now: float, call_id: str) -> None:
         del self.callers[call_id]
-        self.carry_out(self.router.handle(m.CallEnded(now, call_id)), now)
+        self.carry_out(self.handle(m.CallEnded(now, call_id)), now)

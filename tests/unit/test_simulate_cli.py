@@ -10,8 +10,8 @@ import pytest
 from acd.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-KEYS = {"offered", "answered", "abandoned", "service_level", "asa_s", "aht_s",
-        "avg_abandon_wait_s"}  # fmt: skip
+KEYS = {"offered", "answered", "abandoned", "short_abandoned", "service_level", "asa_s",
+        "aht_s", "avg_abandon_wait_s"}  # fmt: skip
 
 
 def test_json_has_the_documented_figures(capsys: pytest.CaptureFixture[str]) -> None:
@@ -72,3 +72,19 @@ agents: []
         "give exactly one of exponential, fixed, uniform, lognormal",
         "s.yaml:4:1: agents: List should have at least 1 item after validation, not 0",
     ]
+
+
+def test_report_over_the_simulators_records_gives_its_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "day.jsonl"
+    scenario = str(REPO / "samples" / "scenario.yaml")
+    assert main(["simulate", scenario, "--json", "--log", str(log), "--start", "2026-11-24"]) == 0
+    own = json.loads(capsys.readouterr().out)["call_types"]["billing"]
+    window = ["--from", "2026-11-24T01:00", "--to", "2026-12-03T01:00"]  # 720,000 s measured
+    assert main(["report", "--log", str(log), *window, "--format", "json"]) == 0
+    [line] = json.loads(capsys.readouterr().out)
+    for figure in ("offered", "answered", "abandoned", "short_abandoned"):
+        assert line[figure] == own[figure] > 0, figure
+    assert line["service_level_20s"] == round(own["service_level"], 4)
+    assert line["asa_s"] == round(own["asa_s"], 4)
