@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from acd.adapters.redis.event_log import RedisEventLog
@@ -30,10 +31,17 @@ def add_commands(commands: Any) -> None:
     explain.set_defaults(func=_explain)
 
 
-async def read_records(event_log: EventLog) -> list[Record]:
-    """Every record in the log; entries this acd cannot read are reported and skipped."""
+async def read_records(
+    event_log: EventLog, progress: Callable[[int], None] | None = None
+) -> list[Record]:
+    """Every record in the log; entries this acd cannot read are reported and skipped.
+    ``progress`` is told how many entries were read so far, now and then."""
     records: list[Record] = []
-    async for batch in event_log.read():
+    read = 0
+    async for batch in event_log.read(batch=5000 if progress else 1000):
+        read += len(batch)
+        if progress is not None:
+            progress(read)
         for entry in batch:
             try:
                 records.append(decode(entry))

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,9 +22,13 @@ from acd.config import Settings
 from acd.event_log import EventLogDown
 from acd.records import BadRecord, decode
 from acd.report import AGENT_COLUMNS, COLUMNS, Period, agent_lines, lines
+from acd.report_days import Day, aligned, keep_slots, stored_slots, whole_days
+from acd.report_slots import agent_lines as slot_agent_lines
+from acd.report_slots import fold, queue_lines
 from acd.survey import DISSATISFIED_BELOW, follow_ups
 
 EXIT_CONFIG = 2
+BAR = 40
 SURVEY_COLUMNS = ("why", "rating", "answered", "call", "agent", "call_type", "number",
                   "disposition", "recordings")  # fmt: skip
 INTERVAL = re.compile(r"(\d+)\s*(m|min|h)")
@@ -44,6 +49,7 @@ def add_commands(commands: Any) -> None:
     report.add_argument("--by", choices=("call_type", "agent", "team"), default="call_type",
                         help="one line per call type (queue figures) or agent or team")  # fmt: skip
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.add_argument("--log", type=Path,
                         help="read records from this file (JSON lines, e.g. `acd simulate "
                         "--log`) instead of the event log")  # fmt: skip
@@ -83,26 +89,51 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
     if end <= start:
         print("acd: --to must come after --from", file=sys.stderr)
         return EXIT_CONFIG
-    try:
-        records = _from_file(args.log) if args.log else asyncio.run(_records(settings))
-    except (EventLogDown, OSError, BadRecord) as exc:
-        print(f"acd: cannot read the records: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    period = Period(start, end, args.interval, zone)
-    if args.by == "call_type":
-        book = CallBook()
-        for record in records:
-            book.apply(record)
-        rows = book.search(since=start.timestamp() - 86_400, until=end.timestamp(), limit=10**9)
-        _print(list(lines(rows, period, settings.short_abandon_s)), COLUMNS, args.format)
-        return 0
     specs, problems = load_agent_specs(settings.agents)
     if args.by == "team" and specs is None:
         print("\n".join(map(str, problems)), file=sys.stderr)
         return EXIT_CONFIG
     teams = {a.id: a.team for a in specs or []} if args.by == "team" else None
-    _print(list(agent_lines(records, period, teams)), AGENT_COLUMNS, args.format)
+    period = Period(start, end, args.interval, zone)
+    days = None if args.log else whole_days(period)
+    try:
+        slots = asyncio.run(stored_slots(settings, days)) if days else None
+        if slots is not None:  # every day kept: add up their slots, read no record
+            found = (list(queue_lines(slots, period)) if args.by == "call_type"
+                     else list(slot_agent_lines(slots, period, teams)))  # fmt: skip
+        else:
+            found = _from_records(settings, args, period, days, teams)
+    except (EventLogDown, OSError, BadRecord) as exc:
+        print(f"acd: cannot read the records: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    _print(found, COLUMNS if args.by == "call_type" else AGENT_COLUMNS, args.format)
     return 0
+
+
+def _from_records(settings: Settings, args: argparse.Namespace, period: Period,
+                  days: list[Day] | None, teams: dict[str, str | None] | None
+                  ) -> list[dict[str, object]]:  # fmt: skip
+    """The report from every record (a progress bar while reading); the whole days of the
+    period that are over are kept as interval data for the next report."""
+    bar = None if args.quiet or args.log else _bar
+    records = _from_file(args.log) if args.log else asyncio.run(_records(settings, bar))
+    if bar is not None:
+        print(file=sys.stderr)
+    book = CallBook()
+    for record in records:
+        book.apply(record)
+    start, end = period.start.timestamp(), period.end.timestamp()
+    rows = book.search(since=start - 86_400, until=end, limit=10**9)
+    if not aligned(period):  # odd edges: straight from the records
+        if args.by == "call_type":
+            return list(lines(rows, period, settings.short_abandon_s))
+        return list(agent_lines(records, period, teams))
+    slots = fold(rows, records, start, end, settings.short_abandon_s)
+    if days and records:
+        asyncio.run(keep_slots(settings, days, slots, rows, records[-1].at))
+    if args.by == "call_type":
+        return list(queue_lines(slots, period))
+    return list(slot_agent_lines(slots, period, teams))
 
 
 def _survey(settings: Settings, args: argparse.Namespace) -> int:
@@ -132,12 +163,21 @@ def _from_file(path: Path) -> list[Any]:
         return [decode(line) for line in lines if line.strip()]
 
 
-async def _records(settings: Settings) -> list[Any]:
+async def _records(settings: Settings, bar: Callable[[float], None] | None = None
+                   ) -> list[Any]:  # fmt: skip
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
     try:
-        return await read_records(event_log)
+        total = await event_log.length() if bar is not None else 0
+        told = (lambda done: bar(done / total)) if bar is not None and total else None
+        return await read_records(event_log, told)
     finally:
         await event_log.close()
+
+
+def _bar(done: float) -> None:
+    filled = int(done * BAR)
+    print(f"\rreading the event log [{'#' * filled}{'.' * (BAR - filled)}] {done:4.0%}",
+          end="", file=sys.stderr)  # fmt: skip
 
 
 def _print(found: list[dict[str, object]], columns: tuple[str, ...], form: str) -> None:

@@ -6,7 +6,7 @@ count from the period's start, in the center's time zone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,10 @@ class Period:
     """None: the whole period as one line per call type."""
     zone: ZoneInfo
 
+    def label(self, at: float) -> str:
+        """An interval's name: when it starts, local time, to the minute."""
+        return dt.datetime.fromtimestamp(at, self.zone).isoformat(timespec="minutes")
+
 
 def lines(rows: Iterable[CallRow], period: Period, short_abandon_s: float = 5.0
           ) -> Iterator[dict[str, object]]:  # fmt: skip
@@ -47,10 +51,9 @@ def lines(rows: Iterable[CallRow], period: Period, short_abandon_s: float = 5.0
         for row in calls:
             totals.setdefault(call_type, kpis.QueueFigures()).add(row, short_abandon_s)
         if period.interval is not None:
-            at = dt.datetime.fromtimestamp(start + index * step, period.zone)
-            yield _line(at.isoformat(timespec="minutes"), call_type, figures)
+            yield queue_line(period.label(start + index * step), call_type, figures)
     for call_type, figures in sorted(totals.items()):
-        yield _line("total", call_type, figures)
+        yield queue_line("total", call_type, figures)
 
 
 AGENT_COLUMNS = ("interval", "agent", "answered", "logged_in_s", "ready_s", "not_ready_s",
@@ -58,7 +61,7 @@ AGENT_COLUMNS = ("interval", "agent", "answered", "logged_in_s", "ready_s", "not
                  "not_ready_rate", "logouts")  # fmt: skip
 
 
-def agent_lines(records: list[Record], period: Period, teams: dict[str, str | None] | None = None
+def agent_lines(records: list[Record], period: Period, teams: Mapping[str, str | None] | None = None
                 ) -> Iterator[dict[str, object]]:  # fmt: skip
     """One line per interval and agent (or team, with ``teams``: agent -> team), then the
     period's; the ``agent`` column holds the team's name then."""
@@ -68,13 +71,13 @@ def agent_lines(records: list[Record], period: Period, teams: dict[str, str | No
                for i in range(int(-(-(end - start) // step)))]  # fmt: skip
     if period.interval is not None:
         for begin, finish in windows:
-            at = dt.datetime.fromtimestamp(begin, period.zone).isoformat(timespec="minutes")
-            yield from _agents(at, by_agent(records, begin, finish), teams)
-    yield from _agents("total", by_agent(records, start, end), teams)
+            yield from agent_line(period.label(begin), by_agent(records, begin, finish), teams)
+    yield from agent_line("total", by_agent(records, start, end), teams)
 
 
-def _agents(interval: str, figures: dict[str, AgentFigures], teams: dict[str, str | None] | None
-            ) -> Iterator[dict[str, object]]:  # fmt: skip
+def agent_line(interval: str, figures: dict[str, AgentFigures],
+               teams: Mapping[str, str | None] | None) -> Iterator[dict[str, object]]:  # fmt: skip
+    """The lines of one interval: one per agent (or team, with ``teams``), by name."""
     if teams is not None:
         grouped: dict[str, AgentFigures] = {}
         for agent, mine in figures.items():
@@ -86,7 +89,7 @@ def _agents(interval: str, figures: dict[str, AgentFigures], teams: dict[str, st
         yield {"interval": interval, "agent": name, **shown}
 
 
-def _line(interval: str, call_type: str, figures: kpis.QueueFigures) -> dict[str, object]:
+def queue_line(interval: str, call_type: str, figures: kpis.QueueFigures) -> dict[str, object]:
     shown = figures.public()
     levels: dict[str, object] = shown.pop("service_level")  # type: ignore[assignment]
     return {"interval": interval, "call_type": call_type, **shown,

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import uuid
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -90,3 +91,33 @@ def test_the_days_quality_list(site: str, capsys: pytest.CaptureFixture[str]) ->
     assert main(["survey", "--day", "2026-11-24", "--below", "2"]) == 0
     table = capsys.readouterr().out.splitlines()
     assert table[0].split()[:3] == ["why", "rating", "answered"] and len(table) == 2  # c3 only
+
+
+def test_a_day_long_over_is_kept_and_reported_from_its_slots(
+    site: str, redis_server: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = [m.AgentChanged("1001", "logged_out", "", T + 86_400)]  # the log moved on a day
+    asyncio.run(append(redis_server.url, site, later))
+    report = ["report", "--from", "2026-11-24", "--interval", "30m", "--format", "json"]
+    assert main(report) == 0
+    first = capsys.readouterr()
+    assert "reading the event log [" in first.err and "100%" in first.err  # the progress bar
+    late_call: list[Record] = [m.CallArrived(T + 3000, "c9", "tech"),
+                               m.Answered(T + 3001, "c9", "1001")]  # fmt: skip
+    asyncio.run(append(redis_server.url, site, late_call))  # not in what was kept
+    assert main(report) == 0
+    second = capsys.readouterr()
+    assert second.out == first.out and second.err == ""  # from the kept slots, no reading
+    assert main([*report[:-2], "--by", "agent", "--format", "json"]) == 0
+    agents = json.loads(capsys.readouterr().out)
+    assert agents[-1]["agent"] == "1001" and agents[-1]["answered"] == 2
+    assert main(["report", "--from", "2026-11-24T09:10", "--to", "2026-11-24T11:00",
+                 "--format", "json", "--quiet"]) == 0  # fmt: skip
+    [total] = json.loads(capsys.readouterr().out)  # odd edges: from the records, c9 in
+    assert total["offered"] == 3 and total["answered"] == 2
+
+
+async def append(url: str, site: str, records: Sequence[Record]) -> None:
+    log = RedisEventLog(url, site=site)
+    await log.append([encode(r) for r in records])
+    await log.close()

@@ -48,5 +48,12 @@ class RedisEventLog:
             yield [fields[FIELD] for _, fields in found]
             after = f"({found[-1][0]}"
 
+    async def length(self) -> int:
+        """How many entries the log holds."""
+        try:
+            return int(await self._redis.xlen(self.key))
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise EventLogDown(f"Redis: {exc}") from exc
+
     async def close(self) -> None:
         await self._redis.aclose()

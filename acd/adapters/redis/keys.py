@@ -8,6 +8,11 @@ def events(site: str) -> str:
     return f"acd:{site}:events"
 
 
+def report_slots(site: str) -> str:
+    """The reports' interval data of past days: a hash, a field per day and way of counting."""
+    return f"acd:{site}:report-slots"
+
+
 def push_seq(site: str, user: str) -> str:
     """The last message number pushed to ``user``."""
     return f"acd:{site}:push:{user}:seq"

@@ -1,0 +1,122 @@
+"""Report: `acd report` over a month of synthetic events, a million calls or more.
+
+    PYTHONPATH=scripts .venv/bin/python bench/report.py [--calls 1000000 --days 30]
+
+`acd simulate`'s engine makes the month, and the first day after it (a day is kept only once
+the log has moved on past it): two call types, Poisson callers (some hang up), agents enough
+for about 85 % occupancy, every record a live acd logs about routing (the router's events
+and the agents' state changes). They go into a Redis of its own (the rig's ``RedisServer``)
+as acd's event log. Then `acd report` runs twice over the month in 30-minute
+intervals: the first reads and folds every record (its progress bar shows) and keeps each
+settled day's interval data; the second adds up the kept days. Both outputs must be equal.
+Prints readable lines, then one line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from machine import machine
+from rig.redis import RedisServer
+
+from acd.adapters.redis.event_log import RedisEventLog
+from acd.core import policy as core
+from acd.records import Record, encode
+from acd.sim.engine import simulate
+from acd.sim.model import Distribution, Scenario, Traffic
+
+ZONE = "Asia/Shanghai"
+START = dt.datetime(2026, 10, 1, tzinfo=ZoneInfo(ZONE))
+HANDLE = 240.0
+REPO = Path(__file__).resolve().parents[1]
+
+
+def month(calls: int, days: int) -> Scenario:
+    """``calls`` calls in ``days`` days, then one more day of the same."""
+    hours = days * 24
+    per_hour = calls / hours
+    agents = round(per_hour * HANDLE / 3600 / 0.85)
+    profiles = {f"a{i}": core.AgentProfile(f"a{i}", {"billing": 5, "tech": 5})
+                for i in range(agents)}  # fmt: skip
+    kinds = {name: core.CallType(name, (core.Step(0, core.Requirement.of({name: 1})),))
+             for name in ("billing", "tech")}  # fmt: skip
+    traffic = tuple(Traffic(name, per_hour / 2, Distribution("exponential", HANDLE),
+                            Distribution("exponential", 180.0))
+                    for name in ("billing", "tech"))  # fmt: skip
+    return Scenario(1, (hours + 24) * 3600.0, 0.0, 20, traffic, core.Policy(kinds, profiles))
+
+
+async def write(url: str, entries: list[str]) -> None:
+    log = RedisEventLog(url, site="bench")
+    for start in range(0, len(entries), 10_000):
+        await log.append(entries[start : start + 10_000])
+    await log.close()
+
+
+def report(url: str, days: int) -> tuple[float, str, str]:
+    """``acd report`` over the month as JSON: seconds, output, stderr (the progress bar)."""
+    end = START + dt.timedelta(days=days)
+    env = {**os.environ, "ACD_REDIS_URL": url, "ACD_SITE": "bench", "ACD_TIMEZONE": ZONE}
+    command = [sys.executable, "-m", "acd", "report", "--from", START.date().isoformat(),
+               "--to", end.date().isoformat(), "--interval", "30m", "--format", "json"]  # fmt: skip
+    began = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, check=True)
+    return time.perf_counter() - began, done.stdout, done.stderr
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=30)
+    args = parser.parse_args()
+    began = time.perf_counter()
+    entries: list[str] = []
+    scenario = month(args.calls, args.days)
+
+    def keep(record: Record) -> None:
+        entries.append(encode(record))
+
+    simulate(scenario, log=keep, epoch=START.timestamp())
+    made = time.perf_counter() - began
+    server = RedisServer()
+    server.start()
+    try:
+        asyncio.run(write(server.url, entries))
+        print(f"{len(entries)} records in the log for {args.days} + 1 days "
+              f"(made in {made:.0f} s)", flush=True)  # fmt: skip
+        first, output, bar = report(server.url, args.days)
+        second, again, quiet = report(server.url, args.days)
+    finally:
+        server.stop()
+    lines = json.loads(output)
+    totals = [line for line in lines if line["interval"] == "total"]
+    calls = sum(line["offered"] + line["short_abandoned"] for line in totals)
+    offered = sum(line["offered"] for line in totals)
+    assert again == output, "the kept days gave another report"
+    print(f"acd report, month in 30-minute lines: {first:.1f} s reading every record "
+          f"(progress bar: {'yes' if 'reading the event log [' in bar else 'no'}), then "
+          f"{second:.2f} s from the kept days; {len(lines)} lines, {calls} calls queued, "
+          f"{offered} offered")
+    print(json.dumps({
+        "bench": "report",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "calls": calls, "offered": offered, "records_in_log": len(entries), "days": args.days,
+        "first_s": round(first, 1), "kept_days_s": round(second, 2),
+        "progress_bar": "reading the event log [" in bar, "quiet_second_run": quiet == "",
+        "lines": len(lines),
+        "python": platform.python_version(), "machine": machine(),
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
