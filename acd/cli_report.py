@@ -22,9 +22,10 @@ from acd.config import Settings
 from acd.event_log import EventLogDown
 from acd.records import BadRecord, decode
 from acd.report import AGENT_COLUMNS, COLUMNS, Period, agent_lines, lines
+from acd.report_chart import chart
 from acd.report_days import Day, aligned, keep_slots, stored_slots, whole_days
+from acd.report_slots import Slots, chart_data, fold, queue_lines
 from acd.report_slots import agent_lines as slot_agent_lines
-from acd.report_slots import fold, queue_lines
 from acd.survey import DISSATISFIED_BELOW, follow_ups
 
 EXIT_CONFIG = 2
@@ -50,6 +51,8 @@ def add_commands(commands: Any) -> None:
                         help="one line per call type (queue figures) or agent or team")  # fmt: skip
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.add_argument("--chart", type=Path, help="also draw offered, answered, service "
+                        "level and agents logged in per interval into this SVG file")  # fmt: skip
     report.add_argument("--log", type=Path,
                         help="read records from this file (JSON lines, e.g. `acd simulate "
                         "--log`) instead of the event log")  # fmt: skip
@@ -95,26 +98,32 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     teams = {a.id: a.team for a in specs or []} if args.by == "team" else None
     period = Period(start, end, args.interval, zone)
+    if args.chart and not aligned(period):
+        print("acd: a chart needs --from, --to and --interval on 15-minute edges", file=sys.stderr)
+        return EXIT_CONFIG
     days = None if args.log else whole_days(period)
     try:
         slots = asyncio.run(stored_slots(settings, days)) if days else None
-        if slots is not None:  # every day kept: add up their slots, read no record
-            found = (list(queue_lines(slots, period)) if args.by == "call_type"
-                     else list(slot_agent_lines(slots, period, teams)))  # fmt: skip
-        else:
-            found = _from_records(settings, args, period, days, teams)
+        found = _from_records(settings, args, period, days, teams) if slots is None else slots
     except (EventLogDown, OSError, BadRecord) as exc:
         print(f"acd: cannot read the records: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    if isinstance(found, Slots):  # on slots: add them up
+        if args.chart:
+            title = f"{period.label(start.timestamp())} to {period.label(end.timestamp())}"
+            args.chart.write_text(chart(title, *chart_data(found, period)))
+        found = (list(queue_lines(found, period)) if args.by == "call_type"
+                 else list(slot_agent_lines(found, period, teams)))  # fmt: skip
     _print(found, COLUMNS if args.by == "call_type" else AGENT_COLUMNS, args.format)
     return 0
 
 
 def _from_records(settings: Settings, args: argparse.Namespace, period: Period,
                   days: list[Day] | None, teams: dict[str, str | None] | None
-                  ) -> list[dict[str, object]]:  # fmt: skip
-    """The report from every record (a progress bar while reading); the whole days of the
-    period that are over are kept as interval data for the next report."""
+                  ) -> list[dict[str, object]] | Slots:  # fmt: skip
+    """The report's slots from every record (a progress bar while reading), and the whole
+    days of the period that are over kept for the next report; lines, if the period's
+    edges are not on slots."""
     bar = None if args.quiet or args.log else _bar
     records = _from_file(args.log) if args.log else asyncio.run(_records(settings, bar))
     if bar is not None:
@@ -131,9 +140,7 @@ def _from_records(settings: Settings, args: argparse.Namespace, period: Period,
     slots = fold(rows, records, start, end, settings.short_abandon_s)
     if days and records:
         asyncio.run(keep_slots(settings, days, slots, rows, records[-1].at))
-    if args.by == "call_type":
-        return list(queue_lines(slots, period))
-    return list(slot_agent_lines(slots, period, teams))
+    return slots
 
 
 def _survey(settings: Settings, args: argparse.Namespace) -> int:

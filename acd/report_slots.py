@@ -129,6 +129,33 @@ def agent_lines(slots: Slots, period: Period, teams: Mapping[str, str | None] | 
     yield from agent_line("total", totals, teams)
 
 
+def chart_data(slots: Slots, period: Period
+               ) -> tuple[list[str], dict[str, dict[str, Any]], dict[str, float]]:  # fmt: skip
+    """For ``report_chart``: the intervals, every call type's figures together per
+    interval, and the agents logged in on average per interval."""
+    start, end = period.start.timestamp(), period.end.timestamp()
+    step = period.interval.total_seconds() if period.interval else end - start
+    count = int(-(-(end - start) // step))
+    names = [period.label(start + i * step) for i in range(count)]
+    queues: dict[int, kpis.QueueFigures] = {}
+    for (index, _), figures in slots.queues.items():
+        if start <= index * SLOT < end:
+            _add_queue(queues.setdefault(int((index * SLOT - start) // step), kpis.QueueFigures()),
+                       figures)  # fmt: skip
+    logged: dict[int, float] = {}
+    for (index, _), agent in slots.agents.items():
+        if start <= index * SLOT < end:
+            seconds = sum(s for k, s in agent.seconds.items() if k != "logged_out" and ":" not in k)
+            window = int((index * SLOT - start) // step)
+            logged[window] = logged.get(window, 0.0) + seconds
+    shown: dict[str, dict[str, Any]] = {}
+    for i, figures in queues.items():
+        line = queue_line(names[i], "all", figures)
+        shown[names[i]] = {k: line[k] for k in ("offered", "answered", "service_level_20s")}
+    agents_in = {names[i]: round(seconds / step, 2) for i, seconds in logged.items()}
+    return names, shown, agents_in
+
+
 def _agent(slots: Slots, at: float, agent: str) -> AgentFigures:
     return slots.agents.setdefault((int(at // SLOT), agent), AgentFigures())
 

@@ -9,7 +9,9 @@ import datetime as dt
 import io
 import json
 import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -121,3 +123,22 @@ async def append(url: str, site: str, records: Sequence[Record]) -> None:
     log = RedisEventLog(url, site=site)
     await log.append([encode(r) for r in records])
     await log.close()
+
+
+def test_the_chart_shows_the_reports_figures(
+    site: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    svg = tmp_path / "day.svg"
+    assert main(["report", "--from", "2026-11-24T09:00", "--to", "2026-11-24T10:00",
+                 "--interval", "30m", "--chart", str(svg), "--quiet"]) == 0  # fmt: skip
+    root = ET.parse(svg).getroot()
+    shown = {(e.get("class"), e.get("data-interval")): e.get("data-value")
+             for e in root.iter() if e.get("data-interval")}  # fmt: skip
+    first, second = "2026-11-24T09:00+08:00", "2026-11-24T09:30+08:00"
+    assert shown[("offered", first)] == "2" and shown[("answered", first)] == "1"
+    assert shown[("offered", second)] == "1" and shown[("answered", second)] == "1"
+    assert shown[("service_level", first)] == "0.5"  # c1 within 20 s; c2 abandoned
+    assert shown[("agents", first)] == "1" and shown[("agents", second)] == "1"
+    assert root.find("{http://www.w3.org/2000/svg}title") is not None
+    assert main(["report", "--from", "2026-11-24T09:10", "--chart", str(svg)]) == 2
+    assert "15-minute edges" in capsys.readouterr().err
