@@ -58,9 +58,9 @@ def chart(title: str, intervals: Sequence[str], queues: Mapping[str, Mapping[str
     out += _line("agents", intervals, agents_in, (y, most, step))
     every = 1 if len(intervals) <= 48 else len(intervals) // 24
     for i, name in enumerate(intervals[::every]):
-        x = f"{LEFT + (i * every + 0.5) * step:.1f}"
-        out.append(_el("text", name[5:16].replace("T", " "), x=x, y=y + 14, font_size=9,
-                       text_anchor="end", transform=f"rotate(-45 {x} {y + 14})"))  # fmt: skip
+        at = f"{LEFT + (i * every + 0.5) * step:.1f}"
+        out.append(_el("text", name[5:16].replace("T", " "), x=at, y=y + 14, font_size=9,
+                       text_anchor="end", transform=f"rotate(-45 {at} {y + 14})"))  # fmt: skip
     svg = _el("svg", "", xmlns="http://www.w3.org/2000/svg", width=WIDTH, height=height,
               viewBox=f"0 0 {WIDTH} {height}", font_family="sans-serif", font_size=11,
               role="img", aria_label=title)  # fmt: skip
