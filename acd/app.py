@@ -37,6 +37,7 @@ from acd.event_log import EventLog, EventLogDown
 from acd.floor import Floor
 from acd.http_calls import SpyFailed
 from acd.http_console import console_routes
+from acd.http_reports import run_report
 from acd.http_server import Parts, Status, http_app
 from acd.ivr.publisher import FlowPublisher
 from acd.journal import Journal
@@ -122,7 +123,7 @@ async def serve(settings: Settings) -> None:
                   journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
                   policy=policy_spec, directory=directory,
                   directory_file=settings.directory, spy=functools.partial(_spy, ami),
-                  transfers=transfers, floor=floor[0] if floor else None,
+                  transfers=transfers, floor=floor[0] if floor else None, reports=run_report,
                   recordings=recordings)  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)

@@ -26,6 +26,7 @@ from acd.http_auth import auth_routes, token_required
 from acd.http_calls import Spy, calls_api
 from acd.http_config import config_api
 from acd.http_customers import customers_api
+from acd.http_reports import Runner, reports_api
 from acd.ivr.publisher import FlowPublisher
 from acd.ivr.steps import IvrEnded
 from acd.journal import Journal
@@ -73,6 +74,8 @@ class Parts:
     transfers: Transfers | None = None
     floor: Floor | None = None
     recordings: Path | None = None
+    reports: Runner | None = None
+    """Runs ``acd report`` for ``/reports`` (``http_reports.run_report``)."""
 
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
@@ -92,6 +95,8 @@ def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.App
     states = parts.routing.states if parts.routing is not None else dict
     config_api(api, parts.specs, parts.policy, parts.flows, states)
     customers_api(api, parts.directory, parts.directory_file)
+    if parts.reports is not None:
+        reports_api(api, parts.teams, parts.reports)
     api.add_to(app)
     return app
 

@@ -70,6 +70,7 @@ CHECKS = [
     negative_data_rejection,  # invalid input is refused with a 4xx
 ]
 EXAMPLES = 30
+EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg"/>\n'
 REJECTED = [400, 403, 404, 409, 413, 422]
 """What invalid input may get (the status must still be one the operation documents)."""
 KNOWN = {"call": "c1", "customer": "C0001", "file": RECORDING}
@@ -118,6 +119,14 @@ def build(flows_dir: Path, customers: Path, recordings: Path, submitted: list[An
     async def spy(supervisor: str, agent: str, mode: str, call: str) -> None:
         submitted.append(("spy", supervisor, agent, mode, call))
 
+    async def report(args: list[str]) -> str:
+        """``acd report`` stood in for: one line; a chart file if asked (the child process
+        and its records are the integration tier's, tests/integration/test_reports_api.py)."""
+        if "--chart" in args:
+            await asyncio.to_thread(Path(args[args.index("--chart") + 1]).write_text, EMPTY_SVG)
+        by = args[args.index("--by") + 1]
+        return json.dumps([{"interval": "total", "agent" if by != "call_type" else by: "2001"}])
+
     tokens = Tokens("o" * 32, ttl=3600, clock=clock)
     users = {a.id: User(a.id, a.pin_hash, a.role, a.teams) for a in specs}
     parts = Parts(Status(), ami, flows, calls,
@@ -126,7 +135,7 @@ def build(flows_dir: Path, customers: Path, recordings: Path, submitted: list[An
                   specs=specs, policy=spec, directory=directory,
                   directory_file=customers / "customers.json", spy=spy, transfers=transfers,
                   floor=Floor(view, book, clock, ZoneInfo("Asia/Shanghai")),
-                  recordings=recordings)  # fmt: skip
+                  recordings=recordings, reports=report)  # fmt: skip
     return http_app(parts, (Logins(users, tokens, clock), tokens)), journal
 
 
