@@ -5,7 +5,8 @@ Figures count the calls that arrive after the warm-up and before its end, follow
 they are answered or abandoned, as ``docs/kpis.md`` defines them for reports: a caller who
 hangs up within ``short_abandon_s`` is a short abandon, not offered; service level =
 answered within ``service_level`` seconds / offered (every offered call settles here);
-ASA over answered calls; AHT = talk + wrap-up of the calls answered.
+ASA over answered calls; AHT = talk and wrap-up time in the window / calls answered in it;
+occupancy = ringing, talk and wrap-up time in the window / the agents' time in it.
 
 ``log`` is told every record a live acd would log for the run (the router's events and
 its agents' state changes), its times shifted by ``epoch``: ``acd report`` over them gives
@@ -37,6 +38,9 @@ class Tally:
     within: int = 0
     wait: float = 0.0
     handle: float = 0.0
+    """Talk and wrap-up time inside the window (of calls answered before it too)."""
+    handled: int = 0
+    """Calls answered inside the window."""
     abandon_wait: float = 0.0
 
     def add(self, other: Tally) -> None:
@@ -52,7 +56,7 @@ class Tally:
             "short_abandoned": self.short_abandoned,
             "service_level": self.within / self.offered if self.offered else 0.0,
             "asa_s": self.wait / answered,
-            "aht_s": self.handle / answered,
+            "aht_s": self.handle / (self.handled or 1),
             "avg_abandon_wait_s": self.abandon_wait / (self.abandoned or 1),
         }
 
@@ -117,6 +121,7 @@ class _Run:
         self.traffic = {t.call_type: t for t in scenario.traffic}
         self.wrap_up = {name: kind.wrap_up for name, kind in scenario.policy.call_types.items()}
         self.callers: dict[str, _Caller] = {}
+        self.ringing: dict[tuple[str, str], float] = {}  # (call, agent) -> rung at
         self.queue: list[tuple[float, int, int, str]] = []
         self.seq = 0
 
@@ -141,9 +146,20 @@ class _Run:
     def carry_out(self, commands: list[m.Command], now: float) -> None:
         for command in commands:
             if type(command) is m.Offer:
+                self.ringing[command.call, command.agent] = now
                 self.later(
                     now + self.scenario.ring_time, ANSWER, f"{command.call}\0{command.agent}"
                 )
+            elif type(command) is m.CancelOffer:
+                self._rang(command.call, command.agent, now)
+
+    def _rang(self, call: str, agent: str, now: float) -> None:
+        """The ring is over: its time is the agent's busy time."""
+        began = self.ringing.pop((call, agent), now)
+        self.result.busy += self._inside(began, now)
+
+    def _inside(self, begin: float, end: float) -> float:
+        return max(0.0, min(end, self.stop) - max(begin, self.start))
 
     def run(self, progress: Callable[[float], None] | None) -> Result:
         router, queue = self.router, self.queue
@@ -206,15 +222,17 @@ class _Run:
         caller.answered = True
         talk = self.traffic[caller.call_type].handle_time.draw(self.rng)
         wrap_up = self.wrap_up[caller.call_type]
+        tally = self.result.call_types[caller.call_type]
         if caller.counted:
-            tally = self.result.call_types[caller.call_type]
             waited = now - caller.arrived
             tally.answered += 1
             tally.wait += waited
             tally.within += waited <= self.scenario.service_level
-            tally.handle += talk + wrap_up
-        busy_until = now + talk + wrap_up
-        self.result.busy += max(0.0, min(busy_until, self.stop) - max(now, self.start))
+        handling = self._inside(now, now + talk + wrap_up)
+        tally.handle += handling
+        tally.handled += self.start <= now < self.stop
+        self._rang(call_id, agent, now)
+        self.result.busy += handling
         self.carry_out(self.handle(m.Answered(now, call_id, agent)), now)
         self.later(now + talk, END, call_id)
 

@@ -1,6 +1,6 @@
 """``acd simulate`` and ``acd report`` speak the same figures: a simulated day's records,
-folded into call records as a live acd's would be, give the report exactly the queue figures
-the simulator counted itself (docs/kpis.md)."""
+folded into call records as a live acd's would be, give the report exactly the queue figures,
+AHT and occupancy the simulator counted itself (docs/kpis.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from acd.call_book import CallBook
 from acd.core import policy as core
 from acd.records import Record, decode, encode
-from acd.report import Period, lines
+from acd.report import Period, agent_lines, lines
 from acd.sim.engine import simulate
 from acd.sim.model import Distribution, Scenario, Traffic
 
@@ -58,3 +58,8 @@ def test_the_report_of_a_simulated_day_equals_the_simulators_own_figures() -> No
         assert mine["asa_s"] == pytest.approx(round(theirs["asa_s"], 4), abs=1e-4)
         assert mine["avg_abandon_wait_s"] == pytest.approx(
             round(theirs["avg_abandon_wait_s"], 4), abs=1e-4)  # fmt: skip
+    everyone = {agent: "all" for agent in busy_day().policy.agents}
+    [team] = agent_lines(records, window, everyone)  # every agent in one team
+    overall: Any = result.as_json()
+    assert team["aht_s"] == round(overall["overall"]["aht_s"], 1)
+    assert team["occupancy"] == round(overall["occupancy"], 4)
