@@ -9,7 +9,7 @@ import functools
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from acd.adapters.redis.push_store import RedisPushStore
 from acd.agent_desk import AgentDesk
 from acd.agents_file import AgentSpec, load_live_policy
 from acd.auth import Logins, Tokens, User
+from acd.business_hours import BusinessHours
 from acd.call_book import CallBook
 from acd.call_log import CallLog
 from acd.callers import Callers
@@ -50,6 +51,8 @@ from acd.routing_live import LiveRouting
 from acd.routing_policy import load_policy
 from acd.routing_view import RoutingView
 from acd.runtime import Fanout, Runtime
+from acd.ticket_book import TicketBook
+from acd.tickets import Tickets
 from acd.transfers import Transfers
 
 log = logging.getLogger("acd.app")
@@ -62,6 +65,25 @@ def clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
     began = time.monotonic()
     start = start if start.tzinfo else start.replace(tzinfo=dt.UTC)
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
+
+
+def _tickets(settings: Settings, ticket_book: TicketBook, book: CallBook, journal: Journal, *,
+             teams: dict[str, str | None], users: Mapping[str, User], policy: Policy | None,
+             clock: Callable[[], float], submit: Callable[[Any], None]) -> Tickets:  # fmt: skip
+    zone = ZoneInfo(settings.timezone)
+    return Tickets(
+        ticket_book,
+        book,
+        journal,
+        teams=teams,
+        clock=clock,
+        submit=submit,
+        zone=zone,
+        leads=_staff(users),
+        departments=policy.call_types if policy else (),
+        hours=BusinessHours.parse(settings.business_hours, zone),
+        follow_up_days=settings.follow_up_days,
+    )
 
 
 async def serve(settings: Settings) -> None:
@@ -82,19 +104,20 @@ async def serve(settings: Settings) -> None:
     now = clock(settings.clock_start)
     seconds = lambda: now().timestamp()  # noqa: E731
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
-    book, queue_log = CallBook(), QueueLog(settings.queue_log)
-    journal = Journal(event_log, on_record=Fanout([book.apply, queue_log.write]))
+    book, queue_log, ticket_book = CallBook(), QueueLog(settings.queue_log), TicketBook()
+    journal = Journal(event_log, on_record=Fanout([book.apply, queue_log.write, ticket_book.apply]))
     policy, specs = _policy(settings)
     users, auth = _auth(settings, specs, seconds)
     teams = {a.id: a.team for a in specs if a.takes_calls}
-    push = RedisPushStore(settings.redis_url, site=settings.site)
     crm = HttpCrm(settings.crm_url, timeout=settings.crm_timeout) if settings.crm_url else None
-    feed = PushFeed(push, users, teams, Callers(directory, crm),
-                    lambda number, call: book.history(number, without=call))  # fmt: skip
+    push = RedisPushStore(settings.redis_url, site=settings.site)
+    feed = PushFeed(push, users, teams, Callers(directory, crm, ticket_book), book.history_of)
     policy_spec = load_policy(settings.routing)[0]
     call_log = CallLog(journal, book, teams, seconds, runtime.submit,
                        codes=policy_spec.codes if policy_spec else None)  # fmt: skip
-    handlers += [feed.ivr_ended, call_log.apply]
+    tickets = _tickets(settings, ticket_book, book, journal, teams=teams, users=users,
+                       policy=policy, clock=seconds, submit=runtime.submit)  # fmt: skip
+    handlers += [feed.ivr_ended, call_log.apply, tickets.apply]
     floor: list[Floor] = []
     routed: Fanout[Any] = Fanout([feed.routed])
     recordings = _recordings(settings)
@@ -106,12 +129,12 @@ async def serve(settings: Settings) -> None:
         floor.append(Floor(view, book, seconds, ZoneInfo(settings.timezone),
                            settings.short_abandon_s))  # fmt: skip
         routed.append(floor[0].changed)
-    staff = [u.id for u in users.values() if u.role != "agent"]
     transfers = None if view is None or policy is None else Transfers(
-        view.talking, teams, policy.call_types, staff, runtime.submit, consults=view)  # fmt: skip
+        view.talking, teams, policy.call_types, _staff(users), runtime.submit,
+        consults=view)  # fmt: skip
     desk = AgentDesk(teams, seconds, runtime.submit, call_log.dispose, transfers)
     hub = Hub(push, auth[1], desk.command)
-    replayed: Fanout[Record] = Fanout([book.apply, queue_log.replay])
+    replayed: Fanout[Record] = Fanout([book.apply, queue_log.replay, ticket_book.apply])
     replayed += [routing.replay] if routing is not None else []
     for record in await _read_log(event_log, settings):
         replayed(record)
@@ -124,6 +147,7 @@ async def serve(settings: Settings) -> None:
                   policy=policy_spec, directory=directory,
                   directory_file=settings.directory, spy=functools.partial(_spy, ami),
                   transfers=transfers, floor=floor[0] if floor else None, reports=run_report,
+                  tickets=tickets,
                   recordings=recordings)  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
@@ -170,7 +194,7 @@ def _policy(settings: Settings) -> tuple[Policy | None, list[AgentSpec]]:
     return policy, specs
 
 
-def _staff(users: dict[str, User]) -> dict[str, tuple[str, ...] | None]:
+def _staff(users: Mapping[str, User]) -> dict[str, tuple[str, ...] | None]:
     """Who gets the wallboard: supervisors (their teams) and admins (all)."""
     return {u.id: (None if u.role == "admin" else u.teams) for u in users.values()
             if u.role != "agent"}  # fmt: skip

@@ -120,6 +120,10 @@ class CallBook:
                 break
         return found
 
+    def history_of(self, number: str, call: str) -> list[dict[str, object]]:
+        """The caller's last calls but ``call`` (the screen-pop's)."""
+        return self.history(number, without=call)
+
     def history(self, number: str, *, without: str, limit: int = 5) -> list[dict[str, object]]:
         """The caller's last calls (not ``without``), for the screen-pop."""
         rows = (row for row in self._newest_first(number, None) if row.id != without)

@@ -7,10 +7,14 @@ pop never waits for it: it says ``crm: pending`` and an update follows.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Protocol
 
 from acd.adapters.crm.http import CrmAnswer, CrmUnavailable
 from acd.directory import Directory
+from acd.ticket_book import TicketBook
+
+NOT_CLOSED = frozenset({"open", "escalated", "resolved", "followed_up"})
 
 
 class Crm(Protocol):
@@ -18,8 +22,10 @@ class Crm(Protocol):
 
 
 class Callers:
-    def __init__(self, directory: Directory | None, crm: Crm | None = None) -> None:
-        self._directory, self._crm = directory, crm
+    def __init__(self, directory: Directory | None, crm: Crm | None = None,
+                 tickets: TicketBook | None = None) -> None:  # fmt: skip
+        """``tickets``: the complaints acd keeps (the directory may hold older ones)."""
+        self._directory, self._crm, self._tickets = directory, crm, tickets
 
     def first(self, ivr_vars: dict[str, str]) -> tuple[dict[str, Any], bool]:
         """The caller as known now (taking ``caller_id`` and ``customer_*`` out of the IVR's
@@ -48,11 +54,20 @@ class Callers:
         return {**caller, **found, "crm": "ok"}
 
     def tickets(self, caller: dict[str, Any]) -> list[dict[str, str]]:
-        """The caller's open complaint tickets, by their customer id in the directory."""
+        """The caller's complaint tickets not closed, newest first: acd's own (by customer
+        id, else by number), then the directory's."""
         customer = caller.get("customer") or {}
-        if self._directory is None or not customer.get("id"):
-            return []
-        return [ticket.public() for ticket in self._directory.open_tickets(customer["id"])]
+        key = customer.get("id") or (f"tel:{caller['number']}" if caller.get("number") else "")
+        found = []
+        if self._tickets is not None and key:
+            found = [{"number": t.number, "status": t.status, "category": t.category,
+                      "summary": t.description[:200], "severity": t.severity,
+                      "opened": dt.datetime.fromtimestamp(t.opened, dt.UTC).isoformat(),
+                      "owner": t.owner}
+                     for t in self._tickets.search(customer=key, statuses=NOT_CLOSED)]  # fmt: skip
+        if self._directory is not None and customer.get("id"):
+            found += [ticket.public() for ticket in self._directory.open_tickets(customer["id"])]
+        return found
 
     def _from_directory(self, number: str) -> dict[str, Any]:
         customer = self._directory.by_phone(number) if self._directory else None

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from acd.business_hours import BusinessHours
+
 
 class Settings(BaseSettings):
     """Everything acd reads from its environment; names are ``ACD_`` + the field in capitals."""
@@ -50,6 +52,16 @@ class Settings(BaseSettings):
     """The center's time zone: where "today" starts on the wallboard and in reports."""
     short_abandon_s: float = Field(5.0, ge=0, le=120)
     """Callers who hang up within this many seconds of queueing are not counted as offered."""
+    business_hours: str = "mon-fri 09:00-18:00"
+    """When follow-up calls to customers may be made (days, hours; the center's time zone)."""
+    follow_up_days: int = Field(3, ge=1, le=30)
+    """A resolved complaint's follow-up call is due by the close of this many business days."""
+
+    @field_validator("business_hours")
+    @classmethod
+    def _hours(cls, text: str) -> str:
+        BusinessHours.parse(text, ZoneInfo("UTC"))  # ValueError says what is wrong
+        return text
 
     @field_validator("timezone")
     @classmethod

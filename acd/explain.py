@@ -23,6 +23,8 @@ from acd.records import (
     Rang,
     Record,
     RecordingsDeleted,
+    TicketChanged,
+    TicketOpened,
     Transferred,
     Waiting,
 )
@@ -59,8 +61,8 @@ def story(policy: Policy, records: Iterable[Record], call: str) -> Story | None:
     router = Router(policy, explain=frozenset({call}))
     told = Story(call)
     for record in records:
-        if isinstance(record, m.AgentChanged | RecordingsDeleted):
-            continue  # the router below makes them again; files are not the story
+        if isinstance(record, m.AgentChanged | RecordingsDeleted | TicketOpened | TicketChanged):
+            continue  # the router below makes them again; files and tickets are not the story
         if not isinstance(record, m.Event):
             if record.call == call and (line := _record_text(record)):
                 told.lines.append((record.at, line))
@@ -116,16 +118,21 @@ def _event_text(event: Record, router: Router) -> str:
             extra = f", needs also {dict(event.skills)}" if event.skills else ""
             priority = "" if event.priority is None else f", priority {event.priority}"
             return f"arrived for {event.call_type}{priority}{extra}"
-        case m.Answered():
-            return f"answered by {event.agent}"
-        case m.RingFailed():
-            return f"agent {event.agent} did not answer"
+        case m.Answered() | m.RingFailed():
+            who = event.agent
+            return (
+                f"answered by {who}"
+                if isinstance(event, m.Answered)
+                else f"agent {who} did not answer"
+            )
         case m.CallAbandoned():
             call = router.calls.get(event.call)
             waited = f" after waiting {event.at - call.arrived:.1f} s" if call else ""
             return f"caller hung up{waited}"
         case m.CallEnded():
             return "call ended"
+        case m.Consult():
+            return f"agent {event.by} consult of {event.to}: {event.step}"
     return type(event).__name__
 
 

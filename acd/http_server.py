@@ -27,11 +27,13 @@ from acd.http_calls import Spy, calls_api
 from acd.http_config import config_api
 from acd.http_customers import customers_api
 from acd.http_reports import Runner, reports_api
+from acd.http_tickets import tickets_api
 from acd.ivr.publisher import FlowPublisher
 from acd.ivr.steps import IvrEnded
 from acd.journal import Journal
 from acd.routing_policy import RoutingPolicy
 from acd.routing_view import RoutingView
+from acd.tickets import Tickets
 from acd.transfers import Transfers
 
 MAX_BODY = 64 * 1024 * 1024
@@ -76,6 +78,7 @@ class Parts:
     recordings: Path | None = None
     reports: Runner | None = None
     """Runs ``acd report`` for ``/reports`` (``http_reports.run_report``)."""
+    tickets: Tickets | None = None
 
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
@@ -97,6 +100,8 @@ def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.App
     customers_api(api, parts.directory, parts.directory_file)
     if parts.reports is not None:
         reports_api(api, parts.teams, parts.reports)
+    if parts.tickets is not None:
+        tickets_api(api, parts.tickets)
     api.add_to(app)
     return app
 

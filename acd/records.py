@@ -80,6 +80,39 @@ class Disposed:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketOpened:
+    """A complaint recorded by ``by``, numbered ``number`` (``C-YYYYMMDD-NNNN``), about
+    ``customer`` (a directory id, else ``tel:NUMBER``), from ``call`` if on one."""
+
+    at: float
+    number: str
+    customer: str
+    by: str
+    category: str
+    description: str
+    severity: str = "normal"
+    call: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketChanged:
+    """A ticket moved on: ``status`` (``escalated``, ``resolved``, ``followed_up``, ``closed``,
+    or ``open`` again), by whom, with a note; ``owner``: whose it is now (a user, or
+    ``queue:CALL_TYPE`` for a department), if it changed; ``due``: when it must be done by
+    (escalated) or followed up (resolved); ``outcome``: a follow-up's (``satisfied``,
+    ``not_satisfied``, ``unreachable``)."""
+
+    at: float
+    number: str
+    by: str
+    status: str
+    note: str = ""
+    owner: str = ""
+    due: float | None = None
+    outcome: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Transferred:
     """The agent ``by`` sent the call on: ``to`` is ``call_type:NAME``, ``agent:ID`` or
     ``phone:ID`` (a supervisor's phone, outside routing)."""
@@ -108,6 +141,8 @@ Record = (
     | Transferred
     | m.AgentChanged
     | RecordingsDeleted
+    | TicketOpened
+    | TicketChanged
 )
 """``AgentChanged``: the router's own output, logged for reports (replay makes it again)."""
 
@@ -117,7 +152,7 @@ TYPES: dict[str, type[Any]] = {
         m.CallArrived, m.CallAbandoned, m.Answered, m.RingFailed, m.CallEnded, m.LoggedIn,
         m.SetReady, m.SetNotReady, m.LoggedOut, m.WrapUpDone, m.WrapUpExtended, m.Consult,
         m.Tick, Waiting, Rang, IvrFinished, Overflowed, Disposed, Transferred, m.AgentChanged,
-        RecordingsDeleted,
+        RecordingsDeleted, TicketOpened, TicketChanged,
     )
 }  # fmt: skip
 

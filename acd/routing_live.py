@@ -38,6 +38,8 @@ from acd.records import (
     Rang,
     Record,
     RecordingsDeleted,
+    TicketChanged,
+    TicketOpened,
     Transferred,
     Waiting,
 )
@@ -129,8 +131,8 @@ class LiveRouting:
                     self.forget(record.call)
                     self.handle(record)
                 case (IvrFinished() | Overflowed() | Disposed() | Transferred() | m.AgentChanged()
-                      | RecordingsDeleted()):  # fmt: skip
-                    pass  # the call records' and reports' own
+                      | RecordingsDeleted() | TicketOpened() | TicketChanged()):  # fmt: skip
+                    pass  # the call records', reports' and tickets' own
                 case _:
                     self.handle(record)
         finally:

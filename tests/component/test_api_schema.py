@@ -39,6 +39,7 @@ from acd.adapters.ami.client import AmiClient
 from acd.agent_desk import AgentDesk
 from acd.agents_file import load_live_policy
 from acd.auth import Logins, Principal, Tokens, User
+from acd.business_hours import BusinessHours
 from acd.call_book import CallBook
 from acd.call_log import CallLog
 from acd.core import messages as m
@@ -48,10 +49,12 @@ from acd.floor import Floor
 from acd.http_server import Parts, Status, http_app
 from acd.ivr.publisher import FlowPublisher
 from acd.journal import Journal
-from acd.records import IvrFinished, Rang, Waiting
+from acd.records import IvrFinished, Rang, TicketOpened, Waiting
 from acd.routing_live import LiveRouting
 from acd.routing_policy import load_policy
 from acd.routing_view import RoutingView
+from acd.ticket_book import TicketBook
+from acd.tickets import Tickets
 from acd.transfers import Transfers
 
 REPO = Path(__file__).parents[2]
@@ -73,7 +76,7 @@ EXAMPLES = 30
 EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg"/>\n'
 REJECTED = [400, 403, 404, 409, 413, 422]
 """What invalid input may get (the status must still be one the operation documents)."""
-KNOWN = {"call": "c1", "customer": "C0001", "file": RECORDING}
+KNOWN = {"call": "c1", "customer": "C0001", "file": RECORDING, "number": "C-20261124-0001"}
 """Path parameters that name something there (half the cases), besides made-up ones; not
 for ``/flows/{file}``, where a flow file that passes the linter would be published."""
 
@@ -112,6 +115,14 @@ def build(flows_dir: Path, customers: Path, recordings: Path, submitted: list[An
 
     call_log = CallLog(journal, book, teams, clock, submit, codes=spec.codes)
     staff = [a.id for a in specs if a.role != "agent"]
+    ticket_book = TicketBook()
+    zone = ZoneInfo("Asia/Shanghai")
+    tickets = Tickets(ticket_book, book, journal, teams=teams, leads=staff,
+                      departments=policy.call_types, clock=clock, zone=zone,
+                      hours=BusinessHours.parse("mon-fri 09:00-18:00", zone), follow_up_days=3,
+                      submit=lambda event: ticket_book.apply(event.record))  # fmt: skip
+    ticket_book.apply(TicketOpened(NOW - 20, "C-20261124-0001", "C0001", "1001", "billing",
+                                   "charged twice", call="c1"))  # fmt: skip
     transfers = Transfers(
         view.talking, teams, policy.call_types, staff, submitted.append, consults=view
     )
@@ -135,7 +146,7 @@ def build(flows_dir: Path, customers: Path, recordings: Path, submitted: list[An
                   specs=specs, policy=spec, directory=directory,
                   directory_file=customers / "customers.json", spy=spy, transfers=transfers,
                   floor=Floor(view, book, clock, ZoneInfo("Asia/Shanghai")),
-                  recordings=recordings, reports=report)  # fmt: skip
+                  recordings=recordings, reports=report, tickets=tickets)  # fmt: skip
     return http_app(parts, (Logins(users, tokens, clock), tokens)), journal
 
 
