@@ -67,6 +67,12 @@ def clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
+def _owner(tickets: TicketBook, ivr_vars: Mapping[str, str]) -> str | None:
+    """Who owns the caller's open complaint: by their customer id, else their number."""
+    customer = ivr_vars.get("customer_id") or f"tel:{ivr_vars.get('caller_id', '')}"
+    return tickets.owner_of(customer)
+
+
 def _tickets(settings: Settings, ticket_book: TicketBook, book: CallBook, journal: Journal, *,
              teams: dict[str, str | None], users: Mapping[str, User], policy: Policy | None,
              clock: Callable[[], float], submit: Callable[[Any], None]) -> Tickets:  # fmt: skip
@@ -123,7 +129,8 @@ async def serve(settings: Settings) -> None:
     recordings = _recordings(settings)
     routing = None if policy is None else LiveRouting(
         policy, ami, seconds, runtime.submit, journal, on_routed=routed,
-        recordings=recordings and (settings.asterisk_recordings_dir or recordings))  # fmt: skip
+        recordings=recordings and (settings.asterisk_recordings_dir or recordings),
+        owner=(functools.partial(_owner, ticket_book), settings.owner_first_s))  # fmt: skip
     view = RoutingView(routing, seconds) if routing is not None else None
     if view is not None:
         floor.append(Floor(view, book, seconds, ZoneInfo(settings.timezone),

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     """Callers who hang up within this many seconds of queueing are not counted as offered."""
     business_hours: str = "mon-fri 09:00-18:00"
     """When follow-up calls to customers may be made (days, hours; the center's time zone)."""
+    owner_first_s: float = Field(20.0, ge=0, le=600)
+    """Seconds a caller with an open complaint waits for its owner first (0: never)."""
     follow_up_days: int = Field(3, ge=1, le=30)
     """A resolved complaint's follow-up call is due by the close of this many business days."""
 

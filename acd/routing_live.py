@@ -16,7 +16,7 @@ import dataclasses
 import functools
 import logging
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -70,11 +70,14 @@ class LiveRouting:
         *,
         on_routed: Callable[[m.Event | m.Command | Transferred], None] | None = None,
         recordings: PurePath | None = None,
+        owner: tuple[Callable[[Mapping[str, str]], str | None], float] | None = None,
     ) -> None:
         """``on_routed``: told each router event, then its commands, once in the log;
-        ``recordings``: the directory, as Asterisk sees it, to record conversations to."""
+        ``recordings``: the directory, as Asterisk sees it, to record conversations to;
+        ``owner``: who owns the caller's complaint (from the IVR's variables), and how long
+        the call waits for them first."""
         self.router = Router(policy)  # verdicts on demand: every agent's, per offer, is too dear
-        self._on_routed, self._recordings = on_routed, recordings
+        self._on_routed, self._recordings, self._owner = on_routed, recordings, owner
         self._ami, self._clock, self.submit, self._journal = ami, clock, submit, journal
         self.channels: dict[str, str] = {}  # caller uniqueid -> channel name
         self.surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
@@ -99,9 +102,11 @@ class LiveRouting:
             case s.IvrEnded(finish=s.Finish(outcome=s.Queued() as queued)):
                 waiting = Waiting(now, event.call_id, event.channel, queued.survey or "")
                 priority = queued.priority or None  # 0: the call type's own
+                owner, first = self._owner_of(event.finish.vars)
                 arrived = m.CallArrived(now, event.call_id, queued.call_type, dict(queued.skills),
                                         priority, max_wait=queued.max_wait,
-                                        fallback=queued.on_max_wait)  # fmt: skip
+                                        fallback=queued.on_max_wait, agent=owner,
+                                        agent_for=first)  # fmt: skip
                 self.arrive(waiting, arrived)
             case ev.OriginateResponse() if event.uniqueid in self.legs:
                 self._leg_answered(now, event.uniqueid, event.response == "Success")
@@ -150,6 +155,14 @@ class LiveRouting:
             self.surveys[waiting.call] = waiting.survey
         self.record(waiting)
         self.handle(arrived)
+
+    def _owner_of(self, ivr_vars: Mapping[str, str]) -> tuple[str | None, float]:
+        """The agent who owns the caller's open complaint, if they take calls here, and how
+        long the call waits for them first."""
+        if self._owner is None or self._owner[1] <= 0:
+            return None, 0.0
+        agent = self._owner[0](ivr_vars)
+        return (agent, self._owner[1]) if agent in self.router.agents else (None, 0.0)
 
     def _leg_answered(self, now: float, leg_id: str, answered: bool) -> None:
         leg = self.legs[leg_id]

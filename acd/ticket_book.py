@@ -78,6 +78,11 @@ class TicketBook:
             if statuses is None or ticket.status in statuses:
                 yield ticket
 
+    def owner_of(self, customer: str) -> str | None:
+        """Whose the customer's newest open (or escalated) ticket is, if they have one."""
+        found = next(self.search(customer=customer, statuses=ACTIVE), None)
+        return found.owner if found is not None else None
+
     def apply(self, record: Record) -> None:
         match record:
             case TicketOpened():

@@ -56,6 +56,7 @@ async def live_routing(
     clock: Callable[[], float] | None = None,
     *,
     loop_back: bool = False,
+    **options: Any,
 ) -> AsyncIterator[Live]:
     """Live routing on a scripted AMI peer, its journal over ``log``; by default its clock
     ticks one second each time it is read. ``loop_back``: what it submits to the runtime
@@ -74,7 +75,7 @@ async def live_routing(
         if loop_back:
             routing.apply(event)
 
-    routing = LiveRouting(policy, ami, clock, submit, journal)
+    routing = LiveRouting(policy, ami, clock, submit, journal, **options)
     try:
         yield Live(routing, RoutingView(routing, clock), peer, log)
     finally:
