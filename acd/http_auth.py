@@ -13,7 +13,7 @@ from aiohttp.typedefs import Middleware
 
 from acd.auth import LoginRefused, Logins, Principal, TokenError, Tokens
 
-OPEN = frozenset({"/", "/health", "/auth/login", "/ws", "/openapi.json"})
+OPEN = frozenset({"/", "/wallboard", "/health", "/auth/login", "/ws", "/openapi.json"})
 OPEN_STATIC = ("/console/",)
 """Static files under these prefixes need no token (the console's script and styles); a
 route of its own there (``/console/sip``) still does."""

@@ -1,14 +1,16 @@
-"""The agent console in the browser: its page at ``/``, its script and styles under
-``/console/`` (built from ``web_softphone/`` into ``web_softphone/dist``), and
-``GET /console/sip``, the logged-in agent's own settings for the softphone (JsSIP).
+"""The agent console in the browser: its page at ``/``, the supervisors' wallboard at
+``/wallboard``, their scripts and styles under ``/console/`` (built from ``web_softphone/``
+into ``web_softphone/dist``), and ``GET /console/sip``, the logged-in user's own settings
+for the softphone (JsSIP).
 
-The page and its files need no token (the middleware lets static files under
-``/console/`` through); the SIP settings do, and only an agent gets them: their own.
+The pages and their files need no token (the middleware lets them through); the SIP
+settings do, and each user gets their own only: an agent's, or a supervisor's or admin's
+who has a browser phone (to listen in from the wallboard).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from aiohttp import web
@@ -31,22 +33,25 @@ def console_routes(
     acd runs on."""
     dist = (dist or settings.console_dir).resolve()
     agents = {spec.id: spec for spec in specs}
-    page = dist / "index.html"
 
-    async def index(_: web.Request) -> web.StreamResponse:
-        if not page.is_file():
-            return web.Response(
-                status=503,
-                text="The agent console is not built: run `make run` (or `npm run build` "
-                f"in web_softphone/); it is looked for in {dist}.\n",
-            )
-        return web.FileResponse(page, headers=NO_CACHE)
+    def page(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def serve(_: web.Request) -> web.StreamResponse:
+            found = dist / name
+            if not found.is_file():
+                return web.Response(
+                    status=503,
+                    text="The agent console is not built: run `make run` (or `npm run build` "
+                    f"in web_softphone/); it is looked for in {dist}.\n",
+                )
+            return web.FileResponse(found, headers=NO_CACHE)
+
+        return serve
 
     async def sip(request: web.Request) -> web.Response:
         who = principal(request)
         spec = agents.get(who.user)
-        if who.role != "agent" or spec is None:
-            return problem(403, "agents only", "the softphone is for agents who take calls")
+        if spec is None:
+            return problem(403, "no phone here", "the softphone is for the users in agents.yaml")
         if spec.phone != "webrtc":
             return problem(404, "no browser phone", f"agent {spec.id} answers on a SIP phone")
         if settings.sip_secret is None:
@@ -63,7 +68,11 @@ def console_routes(
             headers={"Cache-Control": "no-store"},
         )
 
-    routes: list[web.AbstractRouteDef] = [web.get("/", index), web.get(f"{STATIC}/sip", sip)]
+    routes: list[web.AbstractRouteDef] = [
+        web.get("/", page("index.html")),
+        web.get("/wallboard", page("wallboard.html")),
+        web.get(f"{STATIC}/sip", sip),
+    ]
     if dist.is_dir():
         routes.append(web.static(STATIC, dist))
     return routes

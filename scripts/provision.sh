@@ -38,6 +38,8 @@ step_host() {
   command -v redis-server >/dev/null || want+=(redis-server)
   command -v openssl >/dev/null || want+=(openssl)  # the rig's certificate for WSS
   command -v chromium >/dev/null || want+=(chromium)
+  # Chinese glyphs for the pages' zh-CN text in the browser tests' screenshots
+  [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || want+=(fonts-wqy-microhei)
   command -v npm >/dev/null || want+=(nodejs npm)
   "$PYTHON" -m venv --help >/dev/null 2>&1 || want+=(python3-venv)
   if [ -z "$(system_asterisk)" ] && [ ! -x "$CHROOT/usr/sbin/asterisk" ]; then

@@ -1,5 +1,5 @@
 // Bundle the console (JsSIP included: its npm package ships no browser build) into dist/:
-// index.html, console.js, console.css. No CDN: the page works offline.
+// index.html, console.js, console.css, and the wallboard's. No CDN: the pages work offline.
 import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 
@@ -9,7 +9,8 @@ const dist = `${here}dist`;
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 await build({
-  entryPoints: [`${here}src/console.js`, `${here}src/console.css`],
+  entryPoints: [`${here}src/console.js`, `${here}src/console.css`,
+    `${here}src/wallboard.js`, `${here}src/wallboard.css`],
   bundle: true,
   minify: true,
   sourcemap: 'linked',
@@ -21,4 +22,5 @@ await build({
   logLevel: 'warning',
 });
 await copyFile(`${here}src/index.html`, `${dist}/index.html`);
-console.log('console built in web_softphone/dist');
+await copyFile(`${here}src/wallboard.html`, `${dist}/wallboard.html`);
+console.log('console and wallboard built in web_softphone/dist');

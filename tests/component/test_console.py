@@ -1,5 +1,5 @@
-"""The agent console over HTTP: its page and files need no token; ``/console/sip`` gives a
-logged-in agent their own softphone settings, and nobody else any."""
+"""The agent console and the wallboard over HTTP: their pages and files need no token;
+``/console/sip`` gives a logged-in user their own softphone settings, and nobody else's."""
 
 from __future__ import annotations
 
@@ -96,13 +96,29 @@ async def test_an_agent_gets_their_own_softphone_settings_with_a_token_only(
     assert theirs["password"] == sip_password(SIP_SECRET, "1002") != mine["password"]
 
 
-async def test_supervisors_and_admins_get_no_softphone_settings(tmp_path: Path) -> None:
+async def test_supervisors_and_admins_get_their_own_browser_phone_for_the_wallboard(
+    tmp_path: Path,
+) -> None:
     async with console(built(tmp_path)) as client:
         replies = [await client.get("/console/sip", headers=await token(client, user))
                    for user in ("1900", "1999")]  # fmt: skip
         bodies = [await reply.json() for reply in replies]
-    assert [reply.status for reply in replies] == [403, 403]
-    assert all(body["title"] == "agents only" and "password" not in body for body in bodies)
+    assert [reply.status for reply in replies] == [200, 200]
+    assert [body["uri"] for body in bodies] == ["sip:1900@127.0.0.1", "sip:1999@127.0.0.1"]
+    assert bodies[0]["password"] == sip_password(SIP_SECRET, "1900")
+
+
+async def test_the_wallboard_page_needs_no_token_and_says_how_to_build_it(tmp_path: Path) -> None:
+    dist = built(tmp_path)
+    async with console(dist) as client:
+        missing = await client.get("/wallboard")
+        missing_text = await missing.text()
+        (dist / "wallboard.html").write_text("<!doctype html><title>Wallboard</title>")
+        page = await client.get("/wallboard")
+        page_text = await page.text()
+    assert missing.status == 503 and "npm run build" in missing_text
+    assert page.status == 200 and "<title>Wallboard</title>" in page_text
+    assert page.headers["Cache-Control"] == "no-cache"
 
 
 async def test_the_websocket_url_may_be_set_and_desk_phones_have_none(tmp_path: Path) -> None:
