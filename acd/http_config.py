@@ -40,6 +40,21 @@ class AgentOut(BaseModel):
     state: str = Field(description="now, as routing sees it (empty: not taking calls)")
 
 
+class TargetOut(BaseModel):
+    id: str
+    name: str
+    team: str | None
+    state: str = Field(description="an agent's, now (empty: not taking calls)")
+
+
+class TargetsOut(BaseModel):
+    """Whom an agent may send a call to: what their transfer form lists."""
+
+    agents: list[TargetOut]
+    supervisors: list[TargetOut]
+    call_types: dict[str, str] = Field(description="name: description")
+
+
 class YamlIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     yaml: str = Field(max_length=MAX_YAML, description="the whole file")
@@ -82,6 +97,19 @@ def config_api(
             for spec in specs
             if visible(ask.who, spec)
         ]
+
+    @api.route("GET", "/transfer-targets", "Agents (with their state), supervisors and call "
+               "types a call may be sent to", answer=TargetsOut)  # fmt: skip
+    async def targets(_: Ask) -> TargetsOut:
+        now = states()
+        kinds: dict[bool, list[TargetOut]] = {True: [], False: []}
+        for spec in specs:
+            kinds[spec.role == "agent"].append(
+                TargetOut(id=spec.id, name=spec.name, team=spec.team, state=now.get(spec.id, ""))
+            )
+        call_types = {name: spec.description or "" for name, spec in policy.call_types.items()
+                      } if policy else {}  # fmt: skip
+        return TargetsOut(agents=kinds[True], supervisors=kinds[False], call_types=call_types)
 
     @api.route("GET", "/skills", "Every skill name", answer=list[str])
     async def skills(_: Ask) -> list[str]:

@@ -3,7 +3,9 @@ import { api, HttpError, tokenLifetime } from './api.js';
 import { Phone } from './phone.js';
 import { PushSocket } from './push.js';
 import { Ringer } from './ringer.js';
-import { setLanguage, t, translate } from './strings.js';
+import { CallControls } from './call_controls.js';
+import { language, savedLanguage, setLanguage, t, translate } from './strings.js';
+import { TodaysCalls } from './todays_calls.js';
 
 const $ = (id) => document.getElementById(id);
 const KEPT = 'acd.console.token'; // sessionStorage: a reload keeps the tab signed in
@@ -81,8 +83,10 @@ class Console {
   // ---- sign-in ----------------------------------------------------------------------
 
   async boot() {
-    setLanguage('en');
+    setLanguage(savedLanguage());
     translate();
+    this.controls = new CallControls(this);
+    this.today = new TodaysCalls(this);
     this.bindControls();
     setInterval(() => this.tick(), 1000);
     const kept = sessionStorage.getItem(KEPT);
@@ -153,7 +157,24 @@ class Console {
     $('who').textContent = this.me.name ? `${this.me.name} (${this.me.id})` : this.me.id;
     this.startPush();
     await this.startPhone();
+    this.controls.show(false);
+    this.today.refresh();
     $('go-ready').focus();
+  }
+
+  /** A passing message (a refusal, how a consult went). */
+  notify(text) {
+    banners.show('info', 'info', text, { autoHide: 8000 });
+  }
+
+  switchLanguage() {
+    setLanguage(language() === 'en' ? 'zh-CN' : 'en');
+    translate();
+    this.showAgentState(this.agentState.state, this.agentState.reason);
+    if (this.phone) this.setPhoneStatus(this.phone.status);
+    this.setPushStatus(!!(this.push && this.push.up));
+    this.showCall($('call-panel').dataset.call);
+    this.today.render();
   }
 
   get(path) {
@@ -262,6 +283,7 @@ class Console {
       case 'call_offered':
         this.call = { id: data.call, type: data.call_type, data };
         this.showPop(data);
+        if (data.consult_by) this.notify(t('consultFrom', { agent: data.consult_by }));
         if (!this.phone) this.showCall('ringing', data.caller && data.caller.number);
         break;
       case 'call_caller':
@@ -286,6 +308,11 @@ class Console {
       case 'call_transferred':
         if (!this.phone) this.showCall('idle');
         this.openWrapUp(data.call);
+        setTimeout(() => this.today.refresh(), 500);
+        break;
+      case 'consult_started':
+      case 'consult_ended':
+        this.controls.consultEvent(name, data);
         break;
       case 'request_refused':
         if (!(data.request === 'WrapUpDone' && this.filedRecently)) {
@@ -432,6 +459,7 @@ class Console {
     this.talkingSince = state === 'talking' ? Date.now() : null;
     $('call-timer').textContent = state === 'talking' ? '0:00' : '';
     if (state === 'talking') $('hangup').focus();
+    this.controls.show(state === 'talking');
   }
 
   answer() {
@@ -581,6 +609,7 @@ class Console {
     $('hangup').addEventListener('click', () => this.hangup());
     $('wrap-up').addEventListener('submit', (e) => this.finishWrapUp(e));
     $('wrap-up-extend').addEventListener('click', () => this.extendWrapUp());
+    for (const id of ['lang', 'login-lang']) $(id).addEventListener('click', () => this.switchLanguage());
   }
 
   // ---- for tests and for support: what the page knows --------------------------------------

@@ -109,6 +109,33 @@ export class Phone {
     }
   }
 
+  /** Hold (the caller hears the server's music) or take the call back. */
+  hold(on) {
+    if (!this.talking) return;
+    if (on) this.session.hold();
+    else this.session.unhold();
+  }
+
+  get held() {
+    return !!this.session && this.session.isOnHold().local;
+  }
+
+  /** Stop or start sending the microphone. */
+  mute(on) {
+    if (!this.session) return;
+    if (on) this.session.mute({ audio: true });
+    else this.session.unmute({ audio: true });
+  }
+
+  get muted() {
+    return !!this.session && this.session.isMuted().audio;
+  }
+
+  /** A keypad digit to the far end, in the RTP stream (RFC 4733, Asterisk's default). */
+  dtmf(digit) {
+    if (this.talking) this.session.sendDTMF(digit, { transportType: 'RFC2833' });
+  }
+
   get ringing() {
     return !!this.session && this.session.isInProgress();
   }

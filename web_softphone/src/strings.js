@@ -1,5 +1,5 @@
-// Every word the console shows, by language. Add a language (zh-CN) as one more object with
-// the same keys; `{name}` marks a value filled in at run time.
+// Every word the console shows, by language (English, Simplified Chinese): one object per
+// language with the same keys; `{name}` marks a value filled in at run time.
 export const STRINGS = {
   en: {
     title: 'Agent console',
@@ -107,14 +107,189 @@ export const STRINGS = {
     filing: 'Saving…',
     notFiled: 'Not saved: {why}',
     dispositionRequired: 'Choose a disposition.',
+
+    hold: 'Hold',
+    resume: 'Resume',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    keypad: 'Keypad',
+    transfer: 'Transfer',
+    transferTo: 'Transfer to',
+    'target.agent': 'Agent',
+    'target.call_type': 'Call type',
+    'target.supervisor': 'Supervisor',
+    blindTransfer: 'Transfer now',
+    consult: 'Consult first',
+    completeTransfer: 'Complete transfer',
+    cancelConsult: 'Back to the caller',
+    consulting: 'Consulting {to}: the caller hears music.',
+    'consult.completed': 'Transferred to {to}.',
+    'consult.cancelled': 'Consult ended: you are back with the caller.',
+    'consult.failed': 'Consult failed ({to} did not answer): you are back with the caller.',
+    transferred: 'Call sent to {to}.',
+    consultFrom: 'Agent {agent} is consulting you about this call.',
+    onHold: 'On hold',
+    isMuted: 'Muted',
+    todaysCalls: "Today's calls",
+    noCallsToday: 'No calls yet today.',
+    time: 'Time',
+    switchLanguage: '中文',
+    close: 'Close',
+  },
+  'zh-CN': {
+    title: '坐席工作台',
+    loginHeading: '登录',
+    agentId: '工号',
+    pin: '密码',
+    signIn: '登录',
+    signingIn: '正在登录…',
+    agentsOnly: '工作台仅供接听电话的坐席使用（{role}账号不能使用）。',
+    loginFailed: '登录被拒绝：{why}',
+    serverUnreachable: '无法连接服务器，请检查网络后重试。',
+    sessionExpired: '登录已过期，请重新登录。',
+    loggedOutNotice: '您已签出。',
+    state: '状态',
+    timeInState: '状态时长',
+    ready: '置闲',
+    notReady: '示忙',
+    reason: '原因',
+    logOut: '签出',
+    logOutAfterCall: '本次通话结束后将签出。',
+    breakAfterCall: '本次通话结束后将示忙。',
+    'state.logged_out': '签出',
+    'state.ready': '空闲',
+    'state.not_ready': '示忙',
+    'state.ringing': '振铃',
+    'state.on_call': '通话中',
+    'state.wrap_up': '话后处理',
+    'state.unknown': '…',
+    'reason.break': '小休',
+    'reason.meal': '用餐',
+    'reason.training': '培训',
+    'reason.missed': '未接来电',
+    'reason.phone offline': '话机离线',
+    'reason.logged in': '刚登录',
+    phone: '话机',
+    'phone.connecting': '连接中…',
+    'phone.registered': '在线',
+    'phone.unregistered': '离线',
+    'phone.failed': '注册被拒绝',
+    'phone.disconnected': '已断开',
+    'phone.none': '桌面话机',
+    server: '服务器',
+    'server.up': '已连接',
+    'server.down': '重连中…',
+    bannerPhoneDown: '话机未连接，来电无法接通。正在重连…',
+    bannerPhoneBack: '话机已重新连接。',
+    bannerPhoneRefused: '话机被电话服务器拒绝（{cause}）。',
+    bannerPushDown: '与服务器的连接已断开，状态和来电弹屏暂停。正在重连…',
+    bannerPushBack: '已重新连接服务器。',
+    bannerRefused: '未完成：{why}',
+    bannerNoSip: '浏览器话机不可用：{why}',
+    dismiss: '关闭',
+    call: '通话',
+    noCall: '无通话',
+    incomingCall: '来电',
+    ringing: '振铃中…',
+    onCall: '通话中',
+    callEnded: '通话结束',
+    answer: '接听',
+    hangUp: '挂断',
+    callerHungUp: '您接听前来电者已挂机。',
+    noAnswer: '来电未接听，已回到队列。',
+    screenPop: '来电弹屏',
+    unknownCaller: '未知来电',
+    number: '号码',
+    account: '账号',
+    tier: '客户等级',
+    language: '语言',
+    notes: '备注',
+    verified: 'IVR已验证',
+    notVerified: '未验证',
+    crmPending: '正在查询CRM…',
+    crmUnavailable: 'CRM不可用：显示本地客户资料',
+    foundBy: '识别方式',
+    'foundBy.ivr': 'IVR',
+    'foundBy.directory': '客户资料库',
+    'foundBy.none': '未找到',
+    callType: '业务线',
+    waited: '等待',
+    ivrPath: 'IVR路径',
+    ivrVars: 'IVR采集信息',
+    tickets: '未结工单',
+    noTickets: '无未结工单',
+    history: '最近来电',
+    noHistory: '无历史来电',
+    date: '日期',
+    agent: '坐席',
+    outcome: '结果',
+    disposition: '处理结果',
+    callId: '通话编号',
+    wrapUp: '话后处理',
+    note: '备注',
+    chooseDisposition: '请选择…',
+    finish: '完成',
+    extend: '+30秒',
+    timeLeft: '剩余{time}',
+    wrapUpOver: '话后处理时间已到，仍可保存本次通话。',
+    filing: '保存中…',
+    notFiled: '未保存：{why}',
+    dispositionRequired: '请选择处理结果。',
+    hold: '保持',
+    resume: '恢复',
+    mute: '静音',
+    unmute: '取消静音',
+    keypad: '拨号盘',
+    transfer: '转接',
+    transferTo: '转接至',
+    'target.agent': '坐席',
+    'target.call_type': '业务线',
+    'target.supervisor': '班长',
+    blindTransfer: '直接转接',
+    consult: '咨询转接',
+    completeTransfer: '完成转接',
+    cancelConsult: '返回来电者',
+    consulting: '正在咨询{to}，来电者正在听等待音乐。',
+    'consult.completed': '已转接给{to}。',
+    'consult.cancelled': '咨询已结束，您已回到来电者。',
+    'consult.failed': '咨询失败（{to}未接听），您已回到来电者。',
+    transferred: '通话已转至{to}。',
+    consultFrom: '坐席{agent}正就本通电话咨询您。',
+    onHold: '保持中',
+    isMuted: '已静音',
+    todaysCalls: '今日通话',
+    noCallsToday: '今天还没有通话。',
+    time: '时间',
+    switchLanguage: 'English',
+    close: '关闭',
   },
 };
+
+export const LANG_KEY = 'acd.lang';
+
+/** The language kept by this browser (console and wallboard share it), else the browser's. */
+export function savedLanguage() {
+  try {
+    return localStorage.getItem(LANG_KEY) || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en');
+  } catch {
+    return 'en';
+  }
+}
 
 let strings = STRINGS.en;
 
 export function setLanguage(lang) {
   strings = STRINGS[lang] || STRINGS.en;
   document.documentElement.lang = STRINGS[lang] ? lang : 'en';
+  try {
+    localStorage.setItem(LANG_KEY, document.documentElement.lang);
+  } catch {
+    // private mode: the choice lasts this page only
+  }
+}
+
+export function language() {
+  return document.documentElement.lang;
 }
 
 /** The text for `key` (the key itself if unknown), with `{name}` filled from `vars`. */
