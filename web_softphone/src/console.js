@@ -174,6 +174,7 @@ class Console {
     if (this.phone) this.setPhoneStatus(this.phone.status);
     this.setPushStatus(!!(this.push && this.push.up));
     this.showCall($('call-panel').dataset.call);
+    if (this.call && !$('pop').hidden) this.showPop(this.call.data);
     this.today.render();
   }
 
