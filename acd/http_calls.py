@@ -105,6 +105,7 @@ class ConsultIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     agent: str | None = Field(None, description="ring this agent (ready or not ready)")
+    call_type: str | None = Field(None, description="ring its ready agent idle longest")
     supervisor: str | None = Field(None, description="ring this supervisor's phone")
 
 

@@ -62,6 +62,19 @@ class RoutingView:
             return None
         return found.state.value
 
+    def free_agent_for(self, call_type: str, but: str = "") -> str | None:
+        """A ready agent whose skills meet the call type's first step (idle longest), to
+        consult about a call of that type; None if nobody is free."""
+        router = self._live.router
+        kind = router.policy.call_types.get(call_type)
+        if kind is None:
+            return None
+        need = kind.steps[0].requirement
+        free = [a for a in router.agents.values()
+                if a.state.value == "ready" and a.id != but
+                and need.met_by(a.profile.skills, a.profile.team, a.id)]  # fmt: skip
+        return min(free, key=lambda a: (a.since, a.id)).id if free else None
+
     def consult(self, call: str) -> str | None:
         """A consult on ``call`` now: ``ringing`` or ``answered``; None without one."""
         consult = self._live.handovers.consults.get(call)

@@ -16,12 +16,13 @@ from acd.routing_handover import ConsultEnd, ConsultRequest, TransferRequest
 
 Refusal = tuple[int, str, str]
 TARGETS = ("call_type", "agent", "supervisor")
-CONSULTED = ("agent", "supervisor")
+CONSULTED = ("agent", "call_type", "supervisor")
 
 
 class Consults(Protocol):
     def busy(self, agent: str) -> str | None: ...
     def consult(self, call: str) -> str | None: ...
+    def free_agent_for(self, call_type: str, but: str = "") -> str | None: ...
 
 
 class Transfers:
@@ -53,8 +54,9 @@ class Transfers:
         return None
 
     def consult(self, who: Principal, call: str, target: Mapping[str, object]) -> Refusal | None:
-        """Consult ``target`` (``{"agent"|"supervisor": id}``) about ``call`` before handing
-        it over, if ``who`` may and they are free; else (status, title, detail)."""
+        """Consult ``target`` (``{"agent"|"call_type"|"supervisor": name}``; a call type: its
+        ready agent idle longest) about ``call`` before handing it over, if ``who`` may and
+        they are free; else (status, title, detail)."""
         if self._consults is None:
             return 503, "consults are off", "acd runs without a telephony link"
         checked = self._check(who, call, target, CONSULTED)
@@ -63,6 +65,11 @@ class Transfers:
         if self._consults.consult(call) is not None:
             return 409, "a consult is on", "complete or cancel it first"
         kind, _, name = checked.partition(":")
+        if kind == "call_type":  # whoever of that call type is free: idle longest
+            agent = self._consults.free_agent_for(name, but=self._talking(call) or "")
+            if agent is None:
+                return 409, "nobody free", f"no agent for {name} is ready now"
+            kind, name, checked = "agent", agent, f"agent:{agent}"
         if kind == "agent" and (state := self._consults.busy(name)) is not None:
             return 409, "not free", f"agent {name} is {state.replace('_', ' ')}"
         self._submit(ConsultRequest(call, who.user, checked))

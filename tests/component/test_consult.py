@@ -90,3 +90,14 @@ async def test_a_consult_whose_phone_never_rings_fails_and_frees_the_agent(
         after = states(live)
     assert during["c"] == "on_call consult" and cancel["Channel"].startswith("acd-a-")
     assert after == {"a": "on_call", "c": "ready"} and live.view.consult("c1") is None
+
+
+async def test_a_call_types_free_agent_is_its_ready_one_idle_longest() -> None:
+    async with live_routing(MemoryEventLog(), POLICY) as live:
+        assert live.view.free_agent_for("tech") is None  # nobody logged in
+        agent_ready(live.routing, "c")
+        agent_ready(live.routing, "a")  # ready after c: c is idle longer
+        first = live.view.free_agent_for("tech")
+        but_c = live.view.free_agent_for("tech", but="c")
+        unknown = live.view.free_agent_for("sales")
+    assert (first, but_c, unknown) == ("c", "a", None)

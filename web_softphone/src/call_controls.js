@@ -1,6 +1,7 @@
 // The buttons of a call in progress: hold, mute, the keypad, and transfers, blind (the call
-// goes at once) or attended (consult an agent or a supervisor first, then complete or go
-// back to the caller). Hold, mute and digits are the browser phone's; transfers are acd's.
+// goes at once) or attended (consult an agent, a call type's free agent or a supervisor
+// first, then complete or go back to the caller). Hold, mute and digits are the browser
+// phone's; transfers are acd's.
 import { HttpError, api } from './api.js';
 import { t } from './strings.js';
 
@@ -144,7 +145,6 @@ export class CallControls {
     const kind = $('transfer-kind').value;
     const options = ((this.targets && this.targets[kind]) || []).map(([value, label]) => new Option(label, value));
     $('transfer-target').replaceChildren(...options);
-    $('consult-start').disabled = kind === 'call_type'; // one consults a person
   }
 
   target() {
