@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from acd import phone_actions
 from acd.adapters.agi.hold import HoldAnnouncements
 from acd.adapters.agi.ivr_calls import IvrCalls
 from acd.adapters.agi.server import AgiChannel, AgiServer
-from acd.adapters.ami import actions
-from acd.adapters.ami.client import AmiClient, AmiError
+from acd.adapters.ami.client import AmiClient
 from acd.adapters.crm.http import HttpCrm
 from acd.adapters.redis.event_log import RedisEventLog
 from acd.adapters.redis.push_store import RedisPushStore
@@ -36,7 +36,7 @@ from acd.core.policy import Policy
 from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
 from acd.floor import Floor
-from acd.http_calls import SpyFailed
+from acd.follow_ups import FollowUps
 from acd.http_console import console_routes
 from acd.http_reports import run_report
 from acd.http_server import Parts, Status, http_app
@@ -65,12 +65,6 @@ def clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
     began = time.monotonic()
     start = start if start.tzinfo else start.replace(tzinfo=dt.UTC)
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
-
-
-def _owner(tickets: TicketBook, ivr_vars: Mapping[str, str]) -> str | None:
-    """Who owns the caller's open complaint: by their customer id, else their number."""
-    customer = ivr_vars.get("customer_id") or f"tel:{ivr_vars.get('caller_id', '')}"
-    return tickets.owner_of(customer)
 
 
 def _tickets(settings: Settings, ticket_book: TicketBook, book: CallBook, journal: Journal, *,
@@ -130,7 +124,7 @@ async def serve(settings: Settings) -> None:
     routing = None if policy is None else LiveRouting(
         policy, ami, seconds, runtime.submit, journal, on_routed=routed,
         recordings=recordings and (settings.asterisk_recordings_dir or recordings),
-        owner=(functools.partial(_owner, ticket_book), settings.owner_first_s))  # fmt: skip
+        owner=(ticket_book.owner_of_caller, settings.owner_first_s))  # fmt: skip
     view = RoutingView(routing, seconds) if routing is not None else None
     if view is not None:
         floor.append(Floor(view, book, seconds, ZoneInfo(settings.timezone),
@@ -152,9 +146,12 @@ async def serve(settings: Settings) -> None:
     parts = Parts(status, ami, flows, calls, agents=desk if routing else None, routing=view,
                   journal=journal, book=book, call_log=call_log, teams=teams, specs=specs,
                   policy=policy_spec, directory=directory,
-                  directory_file=settings.directory, spy=functools.partial(_spy, ami),
+                  directory_file=settings.directory, spy=functools.partial(phone_actions.spy, ami),
                   transfers=transfers, floor=floor[0] if floor else None, reports=run_report,
-                  tickets=tickets,
+                  tickets=tickets, follow_ups=None if view is None else FollowUps(
+                      tickets, directory, tickets.hours, waiting_for=view.waiting_for,
+                      inbound_first_s=settings.inbound_first_s, takes_calls=teams.__contains__,
+                      submit=runtime.submit, dial=functools.partial(phone_actions.dial, ami)),
                   recordings=recordings)  # fmt: skip
     http = http_app(parts, auth)
     http.router.add_get("/ws", hub.handle)
@@ -234,15 +231,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
-
-
-async def _spy(ami: AmiClient, supervisor: str, agent: str, mode: str, call: str) -> None:
-    """Ring ``supervisor``'s phone into the call ``agent`` is on (ChanSpy)."""
-    try:
-        await ami.send_action(actions.spy(supervisor, agent, mode, call))
-    except (AmiError, TimeoutError) as exc:
-        raise SpyFailed(str(exc) or "Asterisk did not answer") from None
-    log.info("supervisor %s joins agent %s's call %s (%s)", supervisor, agent, call, mode)
 
 
 async def _cancel(task: asyncio.Task[Any]) -> None:

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     """When follow-up calls to customers may be made (days, hours; the center's time zone)."""
     owner_first_s: float = Field(20.0, ge=0, le=600)
     """Seconds a caller with an open complaint waits for its owner first (0: never)."""
+    inbound_first_s: float = Field(30.0, ge=0, le=3600)
+    """No follow-up call is dialed while a caller the agent could take has waited longer."""
     follow_up_days: int = Field(3, ge=1, le=30)
     """A resolved complaint's follow-up call is due by the close of this many business days."""
 

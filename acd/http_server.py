@@ -21,6 +21,7 @@ from acd.call_book import CallBook
 from acd.call_log import CallLog
 from acd.directory import Directory
 from acd.floor import Floor
+from acd.follow_ups import FollowUps
 from acd.http_api import Api, Ask, Problem
 from acd.http_auth import auth_routes, token_required
 from acd.http_calls import Spy, calls_api
@@ -79,6 +80,7 @@ class Parts:
     reports: Runner | None = None
     """Runs ``acd report`` for ``/reports`` (``http_reports.run_report``)."""
     tickets: Tickets | None = None
+    follow_ups: FollowUps | None = None
 
 
 def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.Application:
@@ -101,7 +103,7 @@ def http_app(parts: Parts, auth: tuple[Logins, Tokens] | None = None) -> web.App
     if parts.reports is not None:
         reports_api(api, parts.teams, parts.reports)
     if parts.tickets is not None:
-        tickets_api(api, parts.tickets)
+        tickets_api(api, parts.tickets, parts.follow_ups)
     api.add_to(app)
     return app
 

@@ -5,11 +5,13 @@ close, reopen). Rights and transitions are ``tickets.Tickets``'s."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from acd.auth import Principal
+from acd.follow_ups import DialFailed, FollowUps
 from acd.http_api import Api, Ask, Problem
 from acd.ticket_book import ACTIVE, Ticket
 from acd.tickets import MAX_CATEGORY, MAX_TEXT, STEPS, Outcome, Severity, Tickets
@@ -84,6 +86,12 @@ class TicketOut(BaseModel):
         )  # fmt: skip
 
 
+class FollowUpOut(BaseModel):
+    ticket: TicketOut
+    phone: str = Field(description="the customer's number to call (empty: none on file)")
+    callable_now: bool = Field(description="business hours now, and a number to call")
+
+
 class Opened(BaseModel):
     number: str = Field(description="read it back to the caller")
 
@@ -92,8 +100,10 @@ class Accepted(BaseModel):
     accepted: str
 
 
-def tickets_api(api: Api, tickets: Tickets) -> None:
+def tickets_api(api: Api, tickets: Tickets, follow_ups: FollowUps | None = None) -> None:
     clock = tickets.clock
+    if follow_ups is not None:
+        _follow_up_routes(api, follow_ups, clock)
 
     @api.route("POST", "/tickets", "Open a complaint ticket (from a call)", answer=Opened,
                body=TicketIn, status=201, errors=(404,))  # fmt: skip
@@ -141,6 +151,28 @@ def _step_route(api: Api, tickets: Tickets, step: str) -> None:
         if refused is not None:
             raise Problem(*refused)
         return Accepted(accepted=step)
+
+
+def _follow_up_routes(api: Api, follow_ups: FollowUps, clock: Callable[[], float]) -> None:
+    @api.route("GET", "/follow-ups", "Follow-up calls due to customers, soonest first",
+               answer=list[FollowUpOut])  # fmt: skip
+    async def due(ask: Ask) -> list[FollowUpOut]:
+        now = clock()
+        return [FollowUpOut(ticket=TicketOut.of(d.ticket, now), phone=d.phone,
+                            callable_now=d.callable_now)
+                for d in follow_ups.due(_who(ask))]  # fmt: skip
+
+    @api.route("POST", "/tickets/{number}/dial", "Call the customer back from one's phone "
+               "(business hours; inbound first)", answer=Accepted, status=202,
+               errors=(404, 409, 503))  # fmt: skip
+    async def dial(ask: Ask) -> Accepted:
+        try:
+            refused = await follow_ups.dial(_who(ask), ask.path["number"])
+        except DialFailed as exc:
+            raise Problem(503, "could not dial", str(exc)) from None
+        if refused is not None:
+            raise Problem(*refused)
+        return Accepted(accepted="dial")
 
 
 def _who(ask: Ask) -> Principal:

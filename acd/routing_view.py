@@ -75,6 +75,17 @@ class RoutingView:
                 and need.met_by(a.profile.skills, a.profile.team, a.id)]  # fmt: skip
         return min(free, key=lambda a: (a.since, a.id)).id if free else None
 
+    def waiting_for(self, agent: str, longer_than: float) -> int:
+        """Callers waiting now that ``agent`` could take, who waited over ``longer_than`` s."""
+        router = self._live.router
+        found = router.agents.get(agent)
+        if found is None:
+            return 0
+        now = self._clock()
+        return sum(1 for call in router.waiting()
+                   if now - call.arrived > longer_than
+                   and call.bucket is not None and call.bucket.eligible(found))  # fmt: skip
+
     def consult(self, call: str) -> str | None:
         """A consult on ``call`` now: ``ringing`` or ``answered``; None without one."""
         consult = self._live.handovers.consults.get(call)

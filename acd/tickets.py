@@ -67,7 +67,7 @@ class Tickets:
         ``follow_up_days``: when follow-up calls fall due."""
         self.book, self._calls, self._journal = book, calls, journal
         self._teams, self._leads, self._departments = teams, leads, departments
-        self.clock, self._zone, self._hours, self._days = clock, zone, hours, follow_up_days
+        self.clock, self._zone, self.hours, self._days = clock, zone, hours, follow_up_days
         self._submit = submit
         self._issued: dict[str, int] = {}
 
@@ -138,13 +138,13 @@ class Tickets:
         if step == "escalate":
             return self._escalation(after, now, fields)
         if step == "resolve":
-            return Step(after, due=self._hours.close_of_day(now, self._days))
+            return Step(after, due=self.hours.close_of_day(now, self._days))
         if step == "follow_up":
             outcome = str(fields.get("outcome") or "")
             if outcome not in OUTCOMES:
                 return 400, "how did it go?", f"outcome: one of {', '.join(OUTCOMES)}"
             if outcome == "unreachable" and ticket.follow_ups + 1 < MAX_FOLLOW_UPS:
-                retry = self._hours.close_of_day(now, 1)  # again, by the next business day
+                retry = self.hours.close_of_day(now, 1)  # again, by the next business day
                 return Step("resolved", due=retry, outcome=outcome)
             return Step(after, outcome=outcome)
         return Step(after)

@@ -46,6 +46,7 @@ from acd.core import messages as m
 from acd.directory import Directory
 from acd.event_log import MemoryEventLog
 from acd.floor import Floor
+from acd.follow_ups import FollowUps
 from acd.http_server import Parts, Status, http_app
 from acd.ivr.publisher import FlowPublisher
 from acd.journal import Journal
@@ -130,6 +131,9 @@ def build(flows_dir: Path, customers: Path, recordings: Path, submitted: list[An
     async def spy(supervisor: str, agent: str, mode: str, call: str) -> None:
         submitted.append(("spy", supervisor, agent, mode, call))
 
+    async def dial(agent: str, number: str, ticket: str) -> None:
+        submitted.append(("dial", agent, number, ticket))
+
     async def report(args: list[str]) -> str:
         """``acd report`` stood in for: one line; a chart file if asked (the child process
         and its records are the integration tier's, tests/integration/test_reports_api.py)."""
@@ -146,7 +150,11 @@ def build(flows_dir: Path, customers: Path, recordings: Path, submitted: list[An
                   specs=specs, policy=spec, directory=directory,
                   directory_file=customers / "customers.json", spy=spy, transfers=transfers,
                   floor=Floor(view, book, clock, ZoneInfo("Asia/Shanghai")),
-                  recordings=recordings, reports=report, tickets=tickets)  # fmt: skip
+                  recordings=recordings, reports=report, tickets=tickets,
+                  follow_ups=FollowUps(tickets, directory, tickets.hours,
+                                       waiting_for=view.waiting_for, inbound_first_s=30.0,
+                                       takes_calls=teams.__contains__, submit=submitted.append,
+                                       dial=dial))  # fmt: skip
     return http_app(parts, (Logins(users, tokens, clock), tokens)), journal
 
 

@@ -65,6 +65,16 @@ def cancel_consult(leg: str) -> ActionFields:
     return {"Action": "CancelAtxfer", "Channel": leg}
 
 
+def follow_up(agent: str, number: str, ticket: str) -> ActionFields:
+    """Ring ``agent``'s phone; once they answer, dial the customer's ``number`` on the trunk
+    (``acd-follow-up``), the ticket in the caller ID the agent sees."""
+    return {
+        "Action": "Originate", "Channel": f"PJSIP/{agent}", "Context": "acd-follow-up",
+        "Exten": "s", "Priority": "1", "CallerID": f"{ticket} <{number}>", "Timeout": "30000",
+        "Async": "true", "Variable": f"ACD_DIAL={number},ACD_TICKET={ticket}",
+    }  # fmt: skip
+
+
 SPY_OPTIONS = {"listen": "", "whisper": "w", "barge": "B"}
 """ChanSpy's option for each way a supervisor joins a call (``q``: no beep, no name spoken;
 ``E``: done when the agent's leg hangs up)."""
