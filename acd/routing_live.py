@@ -16,7 +16,7 @@ import dataclasses
 import functools
 import logging
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -24,7 +24,8 @@ from typing import Any
 from acd import routing_recovery as recovery
 from acd.adapters.ami import actions
 from acd.adapters.ami import events as ev
-from acd.adapters.ami.client import AmiClient, AmiError
+from acd.adapters.ami.client import AmiClient
+from acd.ami_outbox import Outbox
 from acd.core import messages as m
 from acd.core.pace import Pace
 from acd.core.policy import Policy
@@ -78,15 +79,16 @@ class LiveRouting:
         the call waits for them first."""
         self.router = Router(policy)  # verdicts on demand: every agent's, per offer, is too dear
         self._on_routed, self._recordings, self._owner = on_routed, recordings, owner
-        self._ami, self._clock, self.submit, self._journal = ami, clock, submit, journal
+        self._clock, self.submit, self._journal = clock, submit, journal
+        self.outbox = Outbox(ami, journal)  # AMI actions, once their cause is logged
+        self.send, self.send_in_order = self.outbox.send, self.outbox.send_in_order
+        self.spawn = self.outbox.spawn
         self.channels: dict[str, str] = {}  # caller uniqueid -> channel name
         self.surveys: dict[str, str] = {}  # caller uniqueid -> flow.node after the call
         self.legs: dict[str, Leg] = {}  # agent leg uniqueid -> (call, agent, rung at)
         self._rings: Counter[str] = Counter()  # legs rung per call, for unique leg ids
         self._last = 0.0
-        self._replaying = False
         self._timer: asyncio.TimerHandle | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
         self.pace = Pace()
         self.handovers = Handovers(self)
         self.reconciler = Reconciler(self, ami)
@@ -121,7 +123,7 @@ class LiveRouting:
 
     def replay(self, record: Record) -> None:
         """One record from the log, before going live: state changes, nothing is sent."""
-        self._replaying = True
+        self.outbox.replaying = True
         try:
             self._last = max(self._last, record.at)
             match record:
@@ -141,7 +143,7 @@ class LiveRouting:
                 case _:
                     self.handle(record)
         finally:
-            self._replaying = False
+            self.outbox.replaying = False
 
     def went_live(self) -> None:
         """The replay is over: start the timers."""
@@ -214,14 +216,14 @@ class LiveRouting:
         commands = self.router.handle(event)
         if isinstance(event, m.Answered) and (call := self.router.calls.get(event.call)):
             self.pace.answered(call.kind.name, event.at)
-        told = self._on_routed if not self._replaying else None
+        told = self._on_routed if not self.outbox.replaying else None
         if told is not None and not isinstance(event, m.Tick):
             self._journal.then(functools.partial(told, event))
         for command in commands:
             if told is not None:
                 self._journal.then(functools.partial(told, command))
             self._carry_out(command)
-        if not self._replaying:
+        if not self.outbox.replaying:
             self._arm()
 
     def _carry_out(self, command: m.Command) -> None:
@@ -237,16 +239,16 @@ class LiveRouting:
                         self.send(actions.hang_up(leg_id))
             case m.Overflow():
                 self._overflow(command)
-            case m.Refused() if not self._replaying:
+            case m.Refused() if not self.outbox.replaying:
                 log.warning("agent %s: %s refused: %s", command.agent, command.request,
                             command.why)  # fmt: skip
-            case m.AgentChanged() if not self._replaying:
+            case m.AgentChanged() if not self.outbox.replaying:
                 self.record(command)  # for reports: how long in each state
                 log.info("agent %s is %s %s", command.agent, command.state, command.reason)
 
     def _ring(self, offer: m.Offer) -> None:
         channel = self.channels.get(offer.call)
-        if channel is None or self._replaying:  # replayed: the leg is in a Rang record
+        if channel is None or self.outbox.replaying:  # replayed: the leg is in a Rang record
             return
         self._rings[offer.call] += 1
         leg = f"acd-{offer.agent}-{offer.call}-{self._rings[offer.call]}"
@@ -278,52 +280,17 @@ class LiveRouting:
         return self._last
 
     def record(self, record: Record) -> None:
-        if not self._replaying:
+        if not self.outbox.replaying:
             self._journal.record(record)
-
-    def send(self, action: dict[str, str]) -> None:
-        if self._replaying:  # done when it was logged; Asterisk's state is reconciled after
-            return
-        self._journal.then(lambda: self.spawn(self._action(action)))
-
-    def send_in_order(
-        self, sequence: list[dict[str, str]], failed: Callable[[str], object]
-    ) -> None:
-        """Actions that must run one after the other; ``failed`` is told why one failed
-        (the rest are not sent)."""
-        if not self._replaying:
-            self._journal.then(lambda: self.spawn(self._in_order(sequence, failed)))
-
-    async def _in_order(
-        self, sequence: list[dict[str, str]], failed: Callable[[str], object]
-    ) -> None:
-        for action in sequence:
-            try:
-                await self._ami.send_action(action)
-            except (AmiError, TimeoutError) as exc:
-                log.error("AMI %s failed: %s", action["Action"], exc or "timeout")
-                failed(f"{action['Action']}: {exc or 'timeout'}")
-                return
 
     def tell(self, record: Transferred) -> None:
         """Tell ``on_routed`` of a record once it is in the log."""
-        if self._on_routed is not None and not self._replaying:
+        if self._on_routed is not None and not self.outbox.replaying:
             self._journal.then(functools.partial(self._on_routed, record))
 
     def later(self, seconds: float, event: object) -> None:
         """Submit ``event`` to the writer after ``seconds``."""
         asyncio.get_running_loop().call_later(seconds, self.submit, event)
-
-    async def _action(self, action: dict[str, str]) -> None:
-        try:
-            await self._ami.send_action(action)
-        except (AmiError, TimeoutError) as exc:
-            log.error("AMI %s failed: %s", action["Action"], exc or "timeout")
-
-    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     def _arm(self) -> None:
         deadline = self.router.next_deadline
