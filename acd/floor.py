@@ -58,7 +58,8 @@ class Floor:
             for a in sorted(router.agents.values(), key=lambda a: a.id)
             if teams is None or a.profile.team in teams
         }  # fmt: skip
-        return {"at": now, "day": local.date().isoformat(), "call_types": call_types,
+        return {"at": now, "day": local.date().isoformat(), "zone": self._zone.key,
+                "call_types": call_types,
                 "agents": agents}  # fmt: skip
 
     def changed(self, _: object = None) -> None:

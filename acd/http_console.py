@@ -53,7 +53,7 @@ def console_routes(
         if spec is None:
             return problem(403, "no phone here", "the softphone is for the users in agents.yaml")
         if spec.phone != "webrtc":
-            return problem(404, "no browser phone", f"agent {spec.id} answers on a SIP phone")
+            return problem(404, "no browser phone", f"{spec.role} {spec.id} answers on a SIP phone")
         if settings.sip_secret is None:
             return problem(503, "SIP is not set up", "ACD_SIP_SECRET is not set")
         host = _bracketed(request.url.host or "127.0.0.1")

@@ -91,4 +91,4 @@ def test_each_agent_with_their_state_since_when_and_call_a_supervisor_their_team
     }  # fmt: skip
     assert list(support["agents"]) == ["a"]  # type: ignore[call-overload]
     assert support["call_types"] == everyone["call_types"]
-    assert everyone["day"] == "2026-11-24"
+    assert everyone["day"] == "2026-11-24" and everyone["zone"] == "Asia/Shanghai"

@@ -1,4 +1,4 @@
-// acd's HTTP API, as the console uses it: login, token refresh and a few GETs.
+// acd's HTTP API, as the console uses it: login, token refresh, GETs and a few POSTs.
 
 export class HttpError extends Error {
   constructor(status, body) {
@@ -32,6 +32,7 @@ export const api = {
   login: (user, pin) => call('POST', '/auth/login', { body: { user, pin } }),
   refresh: (token) => call('POST', '/auth/refresh', { token }),
   get: (path, token) => call('GET', path, { token }),
+  post: (path, token, body = {}) => call('POST', path, { token, body }),
 };
 
 /** Seconds a token lasts, from its own claims (acd's clock may differ from this one). */

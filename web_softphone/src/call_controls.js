@@ -2,11 +2,12 @@
 // goes at once) or attended (consult an agent, a call type's free agent or a supervisor
 // first, then complete or go back to the caller). Hold, mute and digits are the browser
 // phone's; transfers are acd's.
-import { HttpError, api } from './api.js';
+import { api } from './api.js';
+import { $ } from './dom.js';
 import { t } from './strings.js';
 
-const $ = (id) => document.getElementById(id);
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+const KEY_ID = { '*': 'star', '#': 'hash' };
 
 function button(id, key, onClick, attrs = {}) {
   const node = document.createElement('button');
@@ -19,45 +20,42 @@ function button(id, key, onClick, attrs = {}) {
   return node;
 }
 
-async function post(path, token, body) {
-  const reply = await fetch(path, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!reply.ok) {
-    let problem = null;
-    try {
-      problem = await reply.json();
-    } catch {
-      problem = null;
-    }
-    throw new HttpError(reply.status, problem);
-  }
-}
-
 export class CallControls {
   /**
-   * @param {object} desk  the console: `phone`, `token`, `me`, `call` ({id}), `notify(text)`
+   * @param {object} desk  the console: `phone`, `token`, `me`, `call` ({id}),
+   *   `command(name, args)`, `notify(text)`
    */
   constructor(desk) {
     this.desk = desk;
-    this.consulting = null; // {to, answered}
-    const box = $('call-controls');
-    this.hold = button('hold', 'hold', () => this.toggleHold(), { 'aria-pressed': 'false' });
-    this.mute = button('mute', 'mute', () => this.toggleMute(), { 'aria-pressed': 'false' });
-    this.keypadButton = button('keypad-toggle', 'keypad', () => this.toggleKeypad(),
+    this.consulting = null; // {to}
+    const toggle = (id, key, onClick, attrs) => button(id, key, onClick, attrs);
+    this.hold = toggle('hold', 'hold', () => this.toggleHold(), { 'aria-pressed': 'false' });
+    this.mute = toggle('mute', 'mute', () => this.toggleMute(), { 'aria-pressed': 'false' });
+    this.keypadButton = toggle('keypad-toggle', 'keypad', () => this.toggleKeypad(),
       { 'aria-expanded': 'false', 'aria-controls': 'keypad' });
-    this.transferButton = button('transfer-toggle', 'transfer', () => this.toggleTransfer(),
+    this.transferButton = toggle('transfer-toggle', 'transfer', () => this.toggleTransfer(),
       { 'aria-expanded': 'false', 'aria-controls': 'transfer-form' });
-    box.append(this.hold, this.mute, this.keypadButton, this.transferButton);
+    $('call-controls').append(this.hold, this.mute, this.keypadButton, this.transferButton);
     $('keypad').append(...DIGITS.map((d) => {
-      const key = button(`key-${d === '*' ? 'star' : d === '#' ? 'hash' : d}`, d, () => this.press(d));
+      const key = button(`key-${KEY_ID[d] || d}`, d, () => this.press(d));
       key.textContent = d;
       delete key.dataset.i18n;
       return key;
     }));
+    // with the keypad open, typed digits are sent too
+    $('keypad').addEventListener('keydown', (e) => {
+      if (DIGITS.includes(e.key) && e.target.tagName === 'BUTTON' && !e.repeat) {
+        e.preventDefault();
+        this.press(e.key);
+        $(`key-${KEY_ID[e.key] || e.key}`).focus();
+      }
+    });
     $('transfer-kind').addEventListener('change', () => this.fillTargets());
+    $('transfer-form').addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      this.toggleTransfer(); // closes it
+      this.transferButton.focus();
+    });
     $('transfer-now').addEventListener('click', () => this.transfer());
     $('consult-start').addEventListener('click', () => this.consult());
     $('consult-complete').addEventListener('click', () => this.endConsult('complete'));
@@ -65,18 +63,18 @@ export class CallControls {
     this.show(false);
   }
 
-  /** Enabled while the agent talks on the browser phone. */
+  /** Enabled while the agent talks on the browser phone; all reset when the call ends. */
   show(talking) {
+    const phone = !!this.desk.phone;
     this.talking = talking;
-    for (const node of [this.hold, this.mute, this.keypadButton, this.transferButton]) {
-      node.disabled = !talking || !this.desk.phone;
-    }
+    for (const node of [this.hold, this.mute, this.keypadButton]) node.disabled = !talking || !phone;
     this.transferButton.disabled = !talking;
     if (!talking) {
       this.consulting = null;
-      this.pressed(this.hold, false, 'hold', 'resume');
-      this.pressed(this.mute, false, 'mute', 'unmute');
+      this.showHeld(false);
+      this.showMuted(false);
       $('keypad').hidden = true;
+      $('keypad-sent').textContent = '';
       $('transfer-form').hidden = true;
       this.keypadButton.setAttribute('aria-expanded', 'false');
       this.transferButton.setAttribute('aria-expanded', 'false');
@@ -84,23 +82,40 @@ export class CallControls {
     this.showConsult();
   }
 
-  pressed(node, on, off, onKey) {
+  static pressed(node, on, offKey, onKey) {
     node.setAttribute('aria-pressed', String(on));
-    node.dataset.i18n = on ? onKey : off;
+    node.dataset.i18n = on ? onKey : offKey;
     node.textContent = t(node.dataset.i18n);
+  }
+
+  /** The phone says the call is on hold (the re-INVITE was answered), or back. */
+  showHeld(on) {
+    CallControls.pressed(this.hold, on, 'hold', 'resume');
+    $('call-panel').dataset.held = String(on);
+    $('call-flags').textContent = [on && t('onHold'), this.mute.getAttribute('aria-pressed') === 'true'
+      && t('isMuted')].filter(Boolean).join(' · ');
+  }
+
+  showMuted(on) {
+    CallControls.pressed(this.mute, on, 'mute', 'unmute');
+    $('call-panel').dataset.muted = String(on);
+    this.showHeld(this.hold.getAttribute('aria-pressed') === 'true');
+  }
+
+  /** Texts again in the language just chosen. */
+  relabel() {
+    this.showMuted(this.mute.getAttribute('aria-pressed') === 'true');
+    this.showConsult();
   }
 
   toggleHold() {
     const phone = this.desk.phone;
-    phone.hold(!phone.held);
-    // JsSIP reports the hold once the re-INVITE is answered
-    setTimeout(() => this.pressed(this.hold, phone.held, 'hold', 'resume'), 300);
+    if (phone) phone.hold(!phone.held); // the button follows the phone's hold/unhold events
   }
 
   toggleMute() {
     const phone = this.desk.phone;
-    phone.mute(!phone.muted);
-    this.pressed(this.mute, phone.muted, 'mute', 'unmute');
+    if (phone) phone.mute(!phone.muted);
   }
 
   toggleKeypad() {
@@ -158,10 +173,10 @@ export class CallControls {
   }
 
   async consult() {
-    const to = this.target();
     try {
-      await post(`/calls/${this.desk.call.id}/consult`, this.desk.token, to);
+      await api.post(`/calls/${this.desk.call.id}/consult`, this.desk.token, this.target());
       $('transfer-form').hidden = true;
+      this.transferButton.setAttribute('aria-expanded', 'false');
     } catch (exc) {
       this.desk.notify(t('bannerRefused', { why: exc.message }));
     }
@@ -169,7 +184,7 @@ export class CallControls {
 
   async endConsult(step) {
     try {
-      await post(`/calls/${this.desk.call.id}/consult/${step}`, this.desk.token, {});
+      await api.post(`/calls/${this.desk.call.id}/consult/${step}`, this.desk.token);
     } catch (exc) {
       this.desk.notify(t('bannerRefused', { why: exc.message }));
     }
@@ -185,12 +200,19 @@ export class CallControls {
       this.desk.notify(t(`consult.${data.outcome}`, { to }));
     }
     this.showConsult();
+    // the keyboard goes on from the consult's buttons, then from Hang up when back with the
+    // caller (a completed call's wrap-up takes it)
+    if (this.consulting) $('consult-complete').focus();
+    else if (data.outcome !== 'completed' && this.talking) $('hangup').focus();
   }
 
   showConsult() {
     const on = !!this.consulting;
     $('consult').hidden = !on;
     $('consult').dataset.state = on ? 'consulting' : 'idle';
-    if (on) $('consult-text').textContent = t('consulting', { to: this.consulting.to });
+    $('consult-text').textContent = on ? t('consulting', { to: this.consulting.to }) : '';
+    // the phone's call is the consult's now: hold and transfers wait for its end
+    this.hold.disabled = on || this.keypadButton.disabled;
+    this.transferButton.disabled = on || !this.talking;
   }
 }

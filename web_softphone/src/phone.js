@@ -14,6 +14,8 @@ export class Phone {
    *   unregistered | failed | disconnected
    * @param {(call: object) => void} on.incoming   a call rings: {from, name}
    * @param {(state: string, cause?: string) => void} on.call  answered | ended
+   * @param {(held: boolean) => void} [on.held]    this side put the call on hold, or took it back
+   * @param {(muted: boolean) => void} [on.muted]  the microphone was muted, or unmuted
    * @param {HTMLAudioElement} audio  where the caller is heard
    */
   constructor(sip, on, audio) {
@@ -73,6 +75,15 @@ export class Phone {
     this.session = session;
     session.on('peerconnection', ({ peerconnection }) => this.hear(peerconnection));
     session.on('accepted', () => this.on.call('answered'));
+    // JsSIP tells as it sends the re-INVITE (a refused one ends the call); the far end's
+    // hold is not ours to show
+    for (const [name, held] of [['hold', true], ['unhold', false]]) {
+      session.on(name, (e) => {
+        if (e.originator === 'local' && this.on.held) this.on.held(held);
+      });
+    }
+    session.on('muted', () => this.on.muted && this.on.muted(true));
+    session.on('unmuted', () => this.on.muted && this.on.muted(false));
     const over = (e) => {
       if (this.session !== session) return;
       this.session = null;
@@ -109,11 +120,11 @@ export class Phone {
     }
   }
 
-  /** Hold (the caller hears the server's music) or take the call back. */
+  /** Hold (the caller hears the server's music) or take the call back; false if it cannot
+   * be asked now (no call, or a re-INVITE under way). */
   hold(on) {
-    if (!this.talking) return;
-    if (on) this.session.hold();
-    else this.session.unhold();
+    if (!this.talking) return false;
+    return on ? this.session.hold() : this.session.unhold();
   }
 
   get held() {

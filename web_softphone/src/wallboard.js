@@ -4,28 +4,12 @@
 import { HttpError, api, tokenLifetime } from './api.js';
 import { Phone } from './phone.js';
 import { PushSocket } from './push.js';
+import { agentRow, callTypeRow, el, replaceRows, tick } from './wallboard_view.js';
 import { savedLanguage, tw, wallboardLanguage } from './wallboard_strings.js';
 
 const $ = (id) => document.getElementById(id);
 const KEPT = 'acd.wallboard.token';
 const STAFF = new Set(['supervisor', 'admin']);
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-function clock(seconds) {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const mm = String(Math.floor((s % 3600) / 60)).padStart(h ? 2 : 1, '0');
-  return `${h ? `${h}:` : ''}${mm}:${String(s % 60).padStart(2, '0')}`;
-}
-
-const percent = (x) => (x === null || x === undefined ? tw('none') : `${Math.round(x * 100)}%`);
-const secs = (x) => (x === null || x === undefined ? tw('none') : `${x.toFixed(1)} s`);
 
 async function post(path, token, body = {}) {
   const reply = await fetch(path, {
@@ -49,7 +33,9 @@ class Wallboard {
     this.token = null;
     this.floor = null;
     this.skew = 0; // acd's clock minus ours, from the floor's `at`
-    this.spying = null;
+    this.spying = null; // {call, mode} asked for; the phone answers acd's call into it
+    this.phoneStatus = 'none';
+    this.said = new Map(); // each banner shown: how to say it (again, in another language)
     this.lang = wallboardLanguage(savedLanguage());
     this.translate();
     $('lang').addEventListener('click', () => {
@@ -62,7 +48,7 @@ class Wallboard {
       this.signIn();
     });
     $('sign-out').addEventListener('click', () => this.leave());
-    $('spy-stop').addEventListener('click', () => this.phone && this.phone.hangup());
+    $('spy-stop').addEventListener('click', () => this.stopSpying());
     setInterval(() => this.tick(), 1000);
     const kept = sessionStorage.getItem(KEPT);
     if (kept) this.resume(kept);
@@ -71,9 +57,15 @@ class Wallboard {
   translate() {
     for (const node of document.querySelectorAll('[data-w]')) node.textContent = tw(node.dataset.w);
     $('lang').textContent = tw('language');
-    $('lang').setAttribute('aria-label', tw('language'));
+    $('lang').setAttribute('aria-label', tw('languageLabel'));
     document.title = tw('title');
     this.showStatus();
+    this.showPhone();
+    if (this.spying) this.showSpy();
+    for (const [key, say] of this.said) {
+      const node = document.querySelector(`[data-banner="${key}"]`);
+      if (node) node.textContent = say();
+    }
   }
 
   async signIn() {
@@ -84,7 +76,7 @@ class Wallboard {
         $('login-error').textContent = tw('staffOnly');
         return;
       }
-      this.start(granted.token);
+      await this.start(granted.token);
     } catch (exc) {
       const why = exc instanceof HttpError ? exc.message : tw('serverUnreachable');
       $('login-error').textContent = tw('loginFailed', { why });
@@ -94,7 +86,7 @@ class Wallboard {
   async resume(kept) {
     try {
       const granted = await api.refresh(kept);
-      if (STAFF.has(granted.role)) this.start(granted.token);
+      if (STAFF.has(granted.role)) await this.start(granted.token);
     } catch {
       sessionStorage.removeItem(KEPT);
     }
@@ -102,21 +94,28 @@ class Wallboard {
 
   async start(token) {
     this.setToken(token);
+    this.show(await api.get('/floor', this.token));
     $('login').hidden = true;
     $('board').hidden = false;
     $('sign-out').hidden = false;
-    this.show(await api.get('/floor', this.token));
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.push = new PushSocket({
       url: `${scheme}://${location.host}/ws`,
       token: () => this.token,
       onEvent: (name, data) => name === 'floor' && this.show(data),
       onStatus: (up) => this.pushChanged(up),
-      onWelcome: () => {},
+      onWelcome: (_, reset) => this.welcomed(reset),
       onTokenRefused: () => this.renew().then(() => this.push.reconnect()),
     });
     this.push.start();
     this.startPhone();
+  }
+
+  /** The push socket is (back) up; after a `reset` the events missed are gone: ask once. */
+  async welcomed(reset) {
+    const first = !this.seenWelcome;
+    this.seenWelcome = true;
+    if (reset && !first) this.show(await api.get('/floor', this.token));
   }
 
   async startPhone() {
@@ -127,8 +126,8 @@ class Wallboard {
       return; // a desk phone (or none): ChanSpy rings it
     }
     this.phone = new Phone(sip, {
-      status: () => {},
-      incoming: () => this.phone.answer(), // acd's ChanSpy call: answered at once
+      status: (status) => this.showPhone(status),
+      incoming: (call) => this.incoming(call),
       call: (state) => this.spyChanged(state),
     }, $('spy-audio'));
     this.phone.start();
@@ -163,19 +162,30 @@ class Wallboard {
     const was = this.pushUp;
     this.pushUp = up;
     this.showStatus();
-    if (!up && was) this.banner('push', 'warn', tw('pushDown'));
-    if (up && was === false) this.banner('push', 'ok', tw('pushBack'), 4000);
+    if (!up && was) this.banner('push', 'warn', () => tw('pushDown'));
+    if (up && was === false) this.banner('push', 'ok', () => tw('pushBack'), 5000);
   }
 
   showStatus() {
     const status = $('push-status');
     status.dataset.status = this.pushUp ? 'up' : 'down';
-    status.textContent = this.pushUp ? tw('live') : tw('pushDown').split(':')[0];
+    status.textContent = this.pushUp ? tw('live') : tw('offline');
   }
 
-  banner(key, kind, text, hideAfter = 0) {
+  showPhone(status = this.phoneStatus) {
+    this.phoneStatus = status;
+    const node = $('phone-status');
+    node.hidden = status === 'none';
+    node.dataset.status = status;
+    node.textContent = tw('phone', { status: tw(`phone.${status}`) });
+  }
+
+  /** A banner, one per `key`; `say()` gives its text in the language of the moment. */
+  banner(key, kind, say, hideAfter = 0) {
     for (const old of document.querySelectorAll(`[data-banner="${key}"]`)) old.remove();
-    const node = el('div', { class: `banner ${kind}`, 'data-banner': key, 'data-testid': `banner-${key}` }, text);
+    const node = el('div', { class: `banner ${kind}`, 'data-banner': key, 'data-testid': `banner-${key}`,
+                             role: kind === 'error' ? 'alert' : 'status' }, say());
+    this.said.set(key, say);
     $('banners').append(node);
     if (hideAfter) setTimeout(() => node.remove(), hideAfter);
   }
@@ -186,105 +196,90 @@ class Wallboard {
     this.render();
   }
 
-  now() {
-    return Date.now() / 1000 + this.skew;
-  }
-
   render() {
     if (!this.floor) return;
-    const types = Object.entries(this.floor.call_types).map(([name, f]) => this.callTypeRow(name, f));
-    $('call-types').tBodies[0].replaceChildren(...types);
-    const agents = Object.entries(this.floor.agents).map(([id, a]) => this.agentRow(id, a));
-    $('agents').tBodies[0].replaceChildren(...agents);
+    const { call_types: types, agents } = this.floor;
+    replaceRows($('call-types').tBodies[0],
+      Object.entries(types).map(([name, figures]) => callTypeRow(name, figures)));
+    const on = { force: (...a) => this.force(...a), spy: (call, mode) => this.spy(call, mode) };
+    replaceRows($('agents').tBodies[0],
+      Object.entries(agents).map(([id, agent]) => agentRow(id, agent, on)));
     this.tick();
   }
 
-  callTypeRow(name, f) {
-    const cell = (value, key, alert = false) =>
-      el('td', { class: `num${alert ? ' alert' : ''}`, 'data-testid': `ct-${name}-${key}` }, String(value));
-    const waitAlert = f.waiting > 0 && f.longest_wait_s > 20;
-    return el('tr', { 'data-call-type': name },
-      el('th', { scope: 'row' }, name),
-      cell(f.waiting, 'waiting', f.waiting > 0),
-      el('td', { class: `num wait${waitAlert ? ' alert' : ''}`, 'data-testid': `ct-${name}-longest`,
-                 'data-since': f.oldest_waiting_since ?? '' }, tw('none')),
-      cell(f.offered, 'offered'), cell(f.answered, 'answered'), cell(f.abandoned, 'abandoned'),
-      cell(percent(f.answer_rate), 'answer-rate'),
-      cell(percent(f.service_level['10s']), 'sl10'),
-      cell(percent(f.service_level['20s']), 'sl20', f.service_level['20s'] !== null && f.service_level['20s'] < 0.8),
-      cell(secs(f.asa_s), 'asa'));
-  }
-
-  agentRow(id, a) {
-    const state = tw(`state.${a.state}`) + (a.reason ? ` (${a.reason})` : '');
-    const actions = el('td', { class: 'actions' });
-    const force = (label, action, body) => {
-      const button = el('button', { type: 'button', 'data-testid': `force-${action}-${id}` }, tw(label));
-      button.addEventListener('click', () => this.act(tw(label), `/agents/${id}/${action}`, body));
-      return button;
-    };
-    if (a.state !== 'logged_out') {
-      if (a.state !== 'ready') actions.append(force('ready', 'ready', {}));
-      actions.append(force('notReady', 'not-ready', { reason: 'break' }), force('logOut', 'logout', {}));
-    }
-    if (a.state === 'on_call' && a.call && a.reason !== 'consult') {
-      for (const mode of ['listen', 'whisper', 'barge']) {
-        const button = el('button', { type: 'button', 'data-testid': `${mode}-${id}` }, tw(mode));
-        button.addEventListener('click', () => this.spy(a.call, mode));
-        actions.append(button);
-      }
-    }
-    return el('tr', { 'data-agent': id, 'data-state': a.state, 'data-testid': `agent-${id}` },
-      el('th', { scope: 'row' }, `${a.name || id} (${id})`),
-      el('td', {}, a.team || tw('none')),
-      el('td', { class: 'state', 'data-testid': `agent-${id}-state` }, state),
-      el('td', { class: 'num since', 'data-since': a.since ?? '' }, ''),
-      el('td', { 'data-testid': `agent-${id}-call` }, a.call || tw('none')),
-      actions);
-  }
-
   tick() {
-    const now = this.now();
-    for (const cell of document.querySelectorAll('td[data-since]')) {
-      const since = parseFloat(cell.dataset.since);
-      cell.textContent = Number.isFinite(since) ? clock(now - since) : tw('none');
-    }
-    $('clock').textContent = new Date(now * 1000).toLocaleTimeString(this.lang);
+    const now = Date.now() / 1000 + this.skew;
+    tick(now);
+    const zone = this.floor && this.floor.zone ? { timeZone: this.floor.zone } : {}; // the center's
+    $('clock').textContent = new Date(now * 1000).toLocaleTimeString(this.lang, zone);
   }
 
-  async act(what, path, body) {
+  async force(agent, action, body, label) {
     try {
-      await post(path, this.token, body);
+      await post(`/agents/${agent}/${action}`, this.token, body);
     } catch (exc) {
-      this.banner('refused', 'error', tw('refused', { what, why: exc.message }), 8000);
+      this.refused(() => `${tw(label)} (${agent})`, exc);
     }
+  }
+
+  /** acd said no (its reason shown as it gave it), or could not be reached. */
+  refused(what, exc) {
+    const why = () => (exc instanceof HttpError ? exc.message : tw('serverUnreachable'));
+    this.banner('refused', 'error', () => tw('refused', { what: what(), why: why() }), 10000);
   }
 
   async spy(call, mode) {
-    this.spying = { call, mode };
-    this.showSpy(tw(this.phone ? 'ringing' : 'noPhone', { call }));
+    if (this.phone && this.phone.session) this.phone.hangup(); // one call at a time
+    this.spying = { call, mode, rang: false, answered: false };
+    this.showSpy();
     try {
       await post(`/calls/${call}/listen`, this.token, { mode });
     } catch (exc) {
-      this.spying = null;
-      $('spy').hidden = true;
-      this.banner('refused', 'error', tw('refused', { what: tw(mode), why: exc.message }), 8000);
+      this.endSpy();
+      this.refused(() => tw(mode), exc);
     }
+  }
+
+  /** acd's call into the agent's call rings the lead's browser phone: answered at once.
+   * acd names it `mode <call>` (Asterisk keeps the call's digits only). Any other call to
+   * this phone is turned away: the wallboard is no phone. */
+  incoming(call) {
+    const digits = (text) => String(text).replace(/\D/g, '');
+    const wanted = this.spying && !this.spying.answered
+      && (digits(call.from) === digits(this.spying.call) || call.name === this.spying.mode);
+    if (!wanted) {
+      this.phone.hangup();
+      return;
+    }
+    this.spying.rang = true; // from now on, this call's end is the listening's
+    this.phone.answer();
   }
 
   spyChanged(state) {
     if (state === 'answered' && this.spying) {
-      this.showSpy(tw('listening', { call: this.spying.call, mode: tw(this.spying.mode) }));
-      $('spy').dataset.state = 'listening';
-    } else if (state === 'ended') {
-      this.spying = null;
-      $('spy').hidden = true;
-      delete $('spy').dataset.state;
+      this.spying.answered = true;
+      this.showSpy();
+    } else if (state === 'ended' && this.spying && this.spying.rang) {
+      this.endSpy(); // hung up (Stop, or the agent's call is over), or it failed
     }
   }
 
-  showSpy(text) {
-    $('spy-text').textContent = text;
+  stopSpying() {
+    if (this.phone && this.phone.session) this.phone.hangup();
+    this.endSpy();
+  }
+
+  endSpy() {
+    this.spying = null;
+    $('spy').hidden = true;
+    delete $('spy').dataset.state;
+  }
+
+  showSpy() {
+    const { call, mode, answered } = this.spying;
+    const text = !this.phone ? 'noPhone' : answered ? 'listening' : 'ringing';
+    $('spy-text').textContent = tw(text, { call, mode: tw(mode) });
+    $('spy').dataset.state = answered ? 'listening' : 'asked';
     $('spy').hidden = false;
   }
 }
