@@ -136,6 +136,9 @@ class PushFeed:
             if kind == "agent":
                 self._pop(consult.call, target, waited=0.0, consult_by=consult.by)
             return
+        if consult.step == "answered":
+            self._tell(consult.by, "consult_answered", data)
+            return
         self._tell(consult.by, "consult_ended", {**data, "outcome": consult.step})
         if kind != "agent":
             return

@@ -123,7 +123,7 @@ class Handovers:
             case ev.AttendedTransfer():
                 self.transferred(now, event)
             case ev.Newstate() if event.state == "Up" and self.consults:
-                self.answered(event.uniqueid)
+                self.answered(now, event.uniqueid)
             case _:
                 return False
         return True
@@ -209,14 +209,12 @@ class Handovers:
             self._live.legs[event.uniqueid] = Leg(event.get("Call"), target, now)
             self._live.record(Rang(now, event.get("Call"), target, event.uniqueid, ""))
 
-    def answered(self, uniqueid: str) -> None:
-        for consult in self.consults.values():
-            if consult.target_leg == uniqueid:
+    def answered(self, now: float, uniqueid: str) -> None:
+        """The consulted phone answered: the agent may complete the transfer now."""
+        for call, consult in self.consults.items():
+            if consult.target_leg == uniqueid and not consult.answered:
                 consult.answered = True
-
-    def answered_by_target(self, call: str) -> bool:
-        consult = self.consults.get(call)
-        return consult is not None and consult.answered
+                self._live.handle(m.Consult(now, call, consult.agent, consult.to, "answered"))
 
     def leg_gone(self, now: float, uniqueid: str) -> bool:
         """A leg hung up: True if it was a consult's target, which ends the consult."""

@@ -111,8 +111,9 @@ class Consult:
     """The agent on a call consults someone before handing it over (attended transfer).
 
     ``to``: ``agent:ID`` (held on a call for the consult: offered nothing) or ``phone:ID``
-    (a supervisor's phone, outside routing); ``step``: ``started``, then ``completed`` (the
-    caller is theirs now), ``cancelled`` or ``failed``."""
+    (a supervisor's phone, outside routing); ``step``: ``started``, ``answered`` (the one
+    consulted picked up), then ``completed`` (the caller is theirs now), ``cancelled`` or
+    ``failed``."""
 
     at: float
     call: str
@@ -121,7 +122,7 @@ class Consult:
     step: str
 
 
-CONSULT_STEPS = ("started", "completed", "cancelled", "failed")
+CONSULT_STEPS = ("started", "answered", "completed", "cancelled", "failed")
 
 Event = (
     CallArrived | CallAbandoned | Answered | RingFailed | CallEnded | LoggedIn | SetReady

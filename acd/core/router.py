@@ -177,6 +177,8 @@ class Router:
         call, agent = self.calls.get(e.call), self.agents.get(name)
         if kind != "agent" or call is None or agent is None or not call.talking:
             return  # a supervisor's phone, or a call already over
+        if e.step == "answered":
+            return  # the consulted agent is on the call already
         if e.step == "started":
             try:
                 agent.consulted(e.at, call.id)

@@ -194,7 +194,9 @@ export class CallControls {
   consultEvent(name, data) {
     const to = data.to.replace(/^(agent|phone):/, '');
     if (name === 'consult_started') {
-      this.consulting = { to };
+      this.consulting = { to, answered: false };
+    } else if (name === 'consult_answered') {
+      if (this.consulting) this.consulting.answered = true;
     } else {
       this.consulting = null;
       this.desk.notify(t(`consult.${data.outcome}`, { to }));
@@ -202,7 +204,7 @@ export class CallControls {
     this.showConsult();
     // the keyboard goes on from the consult's buttons, then from Hang up when back with the
     // caller (a completed call's wrap-up takes it)
-    if (this.consulting) $('consult-complete').focus();
+    if (this.consulting) $(this.consulting.answered ? 'consult-complete' : 'consult-cancel').focus();
     else if (data.outcome !== 'completed' && this.talking) $('hangup').focus();
   }
 
@@ -210,6 +212,8 @@ export class CallControls {
     const on = !!this.consulting;
     $('consult').hidden = !on;
     $('consult').dataset.state = on ? 'consulting' : 'idle';
+    $('consult').dataset.answered = String(on && this.consulting.answered);
+    $('consult-complete').disabled = !on || !this.consulting.answered; // they must pick up first
     $('consult-text').textContent = on ? t('consulting', { to: this.consulting.to }) : '';
     // the phone's call is the consult's now: hold and transfers wait for its end
     this.hold.disabled = on || this.keypadButton.disabled;

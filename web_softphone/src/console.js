@@ -243,6 +243,7 @@ class Console {
         setTimeout(() => this.today.refresh(), 500); // the call's record is written by then
         break;
       case 'consult_started':
+      case 'consult_answered':
       case 'consult_ended':
         this.controls.consultEvent(name, data);
         break;
