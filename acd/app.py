@@ -111,7 +111,8 @@ async def serve(settings: Settings) -> None:
     teams = {a.id: a.team for a in specs if a.takes_calls}
     crm = HttpCrm(settings.crm_url, timeout=settings.crm_timeout) if settings.crm_url else None
     push = RedisPushStore(settings.redis_url, site=settings.site)
-    feed = PushFeed(push, users, teams, Callers(directory, crm, ticket_book), book.history_of)
+    feed = PushFeed(push, users, teams, callers := Callers(directory, crm, ticket_book),
+                    book.history_of)  # fmt: skip
     policy_spec = load_policy(settings.routing)[0]
     call_log = CallLog(journal, book, teams, seconds, runtime.submit,
                        codes=policy_spec.codes if policy_spec else None)  # fmt: skip
@@ -124,7 +125,7 @@ async def serve(settings: Settings) -> None:
     routing = None if policy is None else LiveRouting(
         policy, ami, seconds, runtime.submit, journal, on_routed=routed,
         recordings=recordings and (settings.asterisk_recordings_dir or recordings),
-        owner=(ticket_book.owner_of_caller, settings.owner_first_s))  # fmt: skip
+        owner=(callers.complaint_owner, settings.owner_first_s))  # fmt: skip
     view = RoutingView(routing, seconds) if routing is not None else None
     if view is not None:
         floor.append(Floor(view, book, seconds, ZoneInfo(settings.timezone),

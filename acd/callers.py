@@ -8,6 +8,7 @@ pop never waits for it: it says ``crm: pending`` and an update follows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from acd.adapters.crm.http import CrmAnswer, CrmUnavailable
@@ -68,6 +69,19 @@ class Callers:
         if self._directory is not None and customer.get("id"):
             found += [ticket.public() for ticket in self._directory.open_tickets(customer["id"])]
         return found
+
+    def complaint_owner(self, ivr_vars: Mapping[str, str]) -> str | None:
+        """Whose the caller's open complaint is, if they have one: the caller known by the
+        IVR's customer id, else by their number in the directory, else by the number."""
+        if self._tickets is None:
+            return None
+        number = ivr_vars.get("caller_id", "")
+        customer = ivr_vars.get("customer_id") or ""
+        if not customer and self._directory is not None and number:
+            found = self._directory.by_phone(number)
+            customer = found.id if found is not None else ""
+        owner = self._tickets.owner_of(customer) if customer else None
+        return owner or (self._tickets.owner_of(f"tel:{number}") if number else None)
 
     def _from_directory(self, number: str) -> dict[str, Any]:
         customer = self._directory.by_phone(number) if self._directory else None

@@ -8,7 +8,7 @@ reopened ticket is open again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from acd.records import Record, TicketChanged, TicketOpened
@@ -82,11 +82,6 @@ class TicketBook:
         """Whose the customer's newest open (or escalated) ticket is, if they have one."""
         found = next(self.search(customer=customer, statuses=ACTIVE), None)
         return found.owner if found is not None else None
-
-    def owner_of_caller(self, ivr_vars: Mapping[str, str]) -> str | None:
-        """Whose the caller's open complaint is: by their customer id, else their number."""
-        customer = ivr_vars.get("customer_id") or f"tel:{ivr_vars.get('caller_id', '')}"
-        return self.owner_of(customer)
 
     def apply(self, record: Record) -> None:
         match record:

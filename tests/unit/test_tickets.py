@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 from acd.auth import Principal
 from acd.business_hours import BusinessHours
 from acd.call_book import CallBook
+from acd.callers import Callers
 from acd.core import messages as m
+from acd.directory import Customer, Directory
 from acd.event_log import MemoryEventLog
 from acd.journal import Journal
 from acd.records import IvrFinished, TicketChanged
@@ -123,3 +125,16 @@ def test_a_department_queue_is_any_lead_s_and_the_escalation_has_a_due_time() ->
     assert desk.tickets.may(other_lead, ticket)
     desk.now += 25 * 3600
     assert ticket.overdue(desk.now)
+
+
+def test_the_caller_s_complaints_are_in_the_pop_and_name_its_owner() -> None:
+    desk = Desk()
+    number = desk.open()
+    desk.tickets.change(AGENT, desk.open(), "close", {})  # closed: not shown
+    callers = Callers(Directory([Customer("C1", "Alice", ("13800000001",))]),
+                      tickets=desk.book)  # fmt: skip
+    shown = callers.tickets({"number": "13800000001", "customer": {"id": "C1"}})
+    assert [t["number"] for t in shown] == [number] and shown[0]["status"] == "open"
+    assert callers.complaint_owner({"caller_id": "13800000001"}) == "1001"  # by the directory
+    assert callers.complaint_owner({"customer_id": "C1"}) == "1001"
+    assert callers.complaint_owner({"caller_id": "13900000000"}) is None
