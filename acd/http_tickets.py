@@ -132,11 +132,13 @@ def tickets_api(api: Api, tickets: Tickets, follow_ups: FollowUps | None = None)
         return found
 
     @api.route("GET", "/tickets/{number}", "One ticket with its history", answer=TicketOut,
-               errors=(404,))  # fmt: skip
+               errors=(403, 404))  # fmt: skip
     async def one(ask: Ask) -> TicketOut:
         ticket = tickets.book.get(ask.path["number"])
         if ticket is None:
             raise Problem(404, "no such ticket", f"there is no ticket {ask.path['number']}")
+        if ask.who is not None and not tickets.may(ask.who, ticket):
+            raise Problem(403, "not yours", "another team's ticket (the pop shows its summary)")
         return TicketOut.of(ticket, clock())
 
     for step in STEPS:
