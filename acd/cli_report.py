@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 
 from acd.adapters.redis.event_log import RedisEventLog
 from acd.agents_file import load_agent_specs
+from acd.business_hours import BusinessHours
 from acd.call_book import CallBook
 from acd.cli_calls import read_records
+from acd.complaint_report import COMPLAINT_COLUMNS, complaint_lines
 from acd.config import Settings
 from acd.event_log import EventLogDown
 from acd.records import BadRecord, decode
@@ -27,6 +29,7 @@ from acd.report_days import Day, aligned, keep_slots, stored_slots, whole_days
 from acd.report_slots import Slots, chart_data, fold, queue_lines
 from acd.report_slots import agent_lines as slot_agent_lines
 from acd.survey import DISSATISFIED_BELOW, follow_ups
+from acd.ticket_book import TicketBook
 
 EXIT_CONFIG = 2
 BAR = 40
@@ -57,6 +60,18 @@ def add_commands(commands: Any) -> None:
                         help="read records from this file (JSON lines, e.g. `acd simulate "
                         "--log`) instead of the event log")  # fmt: skip
     report.set_defaults(func=_report)
+
+    complaints = commands.add_parser(
+        "complaints", help="complaints per day and category: escalated, resolved, followed up",
+        description="Complaint tickets opened in the period, per day and category: escalated, "
+        "resolved and the hours it took, followed up and within ACD_FOLLOW_UP_DAYS business "
+        "days (ACD_BUSINESS_HOURS), the customers' answers, still open (ACD_TIMEZONE).",
+    )  # fmt: skip
+    complaints.add_argument("--from", dest="start", required=True, type=_when)
+    complaints.add_argument("--to", dest="end", type=_when, help="default: a day after --from")
+    complaints.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    complaints.add_argument("--log", type=Path, help="records from this file (JSON lines)")
+    complaints.set_defaults(func=_complaints)
 
     survey = commands.add_parser(
         "survey", help="the day's quality list: dissatisfied and unrated calls, recordings",
@@ -141,6 +156,26 @@ def _from_records(settings: Settings, args: argparse.Namespace, period: Period,
     if days and records:
         asyncio.run(keep_slots(settings, days, slots, rows, records[-1].at))
     return slots
+
+
+def _complaints(settings: Settings, args: argparse.Namespace) -> int:
+    zone = ZoneInfo(settings.timezone)
+    start = args.start if args.start.tzinfo else args.start.replace(tzinfo=zone)
+    end = args.end or start + dt.timedelta(days=1)
+    end = end if end.tzinfo else end.replace(tzinfo=zone)
+    try:
+        records = _from_file(args.log) if args.log else asyncio.run(_records(settings))
+    except (EventLogDown, OSError, BadRecord) as exc:
+        print(f"acd: cannot read the records: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    book = TicketBook()
+    for record in records:
+        book.apply(record)
+    hours = BusinessHours.parse(settings.business_hours, zone)
+    found = complaint_lines(book.search(), Period(start, end, None, zone), hours,
+                            settings.follow_up_days)  # fmt: skip
+    _print(list(found), COMPLAINT_COLUMNS, args.format)
+    return 0
 
 
 def _survey(settings: Settings, args: argparse.Namespace) -> int:
