@@ -129,7 +129,8 @@ async def serve(settings: Settings) -> None:
     view = RoutingView(routing, seconds) if routing is not None else None
     if view is not None:
         floor.append(Floor(view, book, seconds, ZoneInfo(settings.timezone),
-                           settings.short_abandon_s))  # fmt: skip
+                           short_abandon_s=settings.short_abandon_s,
+                           complaints=tickets.board))  # fmt: skip
         routed.append(floor[0].changed)
     transfers = None if view is None or policy is None else Transfers(
         view.talking, teams, policy.call_types, _staff(users), runtime.submit,
@@ -168,6 +169,7 @@ async def serve(settings: Settings) -> None:
                            (flows.watch(settings.flows_poll), "flows"),
                            (watch_directory(directory, settings), "directory"),
                            (_retention(recordings, settings, runtime.submit), "retention"),
+                           (tickets.tell_overdue(feed.tell_user), "overdue tickets"),
                            *[(board.push(_staff(users), feed.tell_user), "wallboard")
                              for board in floor]):  # fmt: skip
             stack.push_async_callback(_cancel, asyncio.create_task(work, name=name))

@@ -9,6 +9,7 @@ of their teams; the call types are the whole center's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,6 +20,8 @@ from acd.call_book import CallBook
 from acd.routing_view import RoutingView
 
 PUSH_EVERY = 1.0
+REFRESH_EVERY = 30.0
+"""Seconds after which the board goes out again even if nothing happened."""
 
 
 class Floor:
@@ -28,10 +31,13 @@ class Floor:
         book: CallBook,
         clock: Callable[[], float],
         zone: ZoneInfo,
+        *,
         short_abandon_s: float = 5.0,
+        complaints: Callable[[tuple[str, ...] | None, float], dict[str, Any]] | None = None,
     ) -> None:
+        """``complaints``: the complaint tickets' figures (of teams; None: all), at a time."""
         self._view, self._book, self._clock, self._zone = view, book, clock, zone
-        self._short = short_abandon_s
+        self._short, self._complaints = short_abandon_s, complaints
         self._changed = asyncio.Event()
 
     def board(self, teams: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -58,9 +64,11 @@ class Floor:
             for a in sorted(router.agents.values(), key=lambda a: a.id)
             if teams is None or a.profile.team in teams
         }  # fmt: skip
-        return {"at": now, "day": local.date().isoformat(), "zone": self._zone.key,
-                "call_types": call_types,
-                "agents": agents}  # fmt: skip
+        board = {"at": now, "day": local.date().isoformat(), "zone": self._zone.key,
+                 "call_types": call_types, "agents": agents}  # fmt: skip
+        if self._complaints is not None:
+            board["complaints"] = self._complaints(teams, now)
+        return board
 
     def changed(self, _: object = None) -> None:
         """Something happened (a router event or command): the board is due again."""
@@ -71,7 +79,8 @@ class Floor:
         """Tell each of ``staff`` (user -> their teams, None: all) the board after changes,
         at most once every ``PUSH_EVERY`` seconds."""
         while True:
-            await self._changed.wait()
+            with contextlib.suppress(TimeoutError):  # what time alone changes (overdue, waits)
+                await asyncio.wait_for(self._changed.wait(), REFRESH_EVERY)
             self._changed.clear()
             boards: dict[tuple[str, ...] | None, dict[str, Any]] = {}
             for user, teams in staff.items():

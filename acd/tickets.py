@@ -8,6 +8,7 @@ any team when it waits in a department queue; an admin.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ SEVERITIES, OUTCOMES = get_args(Severity), get_args(Outcome)
 MAX_TEXT, MAX_CATEGORY = 2000, 64
 MAX_FOLLOW_UPS = 3
 ESCALATION_DUE = 24 * 3600.0
+OVERDUE_EVERY = 60.0
 STEPS: dict[str, tuple[frozenset[str], str]] = {
     "escalate": (frozenset({"open", "escalated"}), "escalated"),
     "resolve": (frozenset({"open", "escalated"}), "resolved"),
@@ -37,6 +39,7 @@ STEPS: dict[str, tuple[frozenset[str], str]] = {
 """Each request: the statuses it applies to, and the status it leads to."""
 
 Refusal = tuple[int, str, str]
+NOT_CLOSED = frozenset({"open", "escalated", "resolved", "followed_up"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class Tickets:
         self.clock, self._zone, self.hours, self._days = clock, zone, hours, follow_up_days
         self._submit = submit
         self._issued: dict[str, int] = {}
+        self._told: set[str] = set()  # overdue tickets their owner was told of
 
     def apply(self, event: object) -> None:
         """Runtime handler: log a checked record."""
@@ -132,6 +136,36 @@ class Tickets:
             return False
         teams = {self._teams.get(owner), self._teams.get(ticket.by)} - {None}
         return owner.startswith("queue:") or bool(teams & set(who.teams)) or owner in who.teams
+
+    def board(self, teams: tuple[str, ...] | None, now: float) -> dict[str, Any]:
+        """The wallboard's complaints (of ``teams``' agents and the department queues;
+        None: all): open, escalated, awaiting their follow-up call, overdue (the numbers)."""
+        who = Principal("", "admin") if teams is None else Principal("", "supervisor", teams)
+        mine = [t for t in self.book.search(statuses=NOT_CLOSED) if self.may(who, t)]
+        overdue = [t.number for t in mine if t.overdue(now)]
+        return {"open": sum(t.status == "open" for t in mine),
+                "escalated": sum(t.status == "escalated" for t in mine),
+                "awaiting_follow_up": sum(t.status == "resolved" for t in mine),
+                "overdue": len(overdue), "overdue_tickets": overdue[:10]}  # fmt: skip
+
+    def newly_overdue(self, now: float) -> list[Ticket]:
+        """Tickets gone past their due time since last asked (each told once)."""
+        found = [t for t in self.book.search(statuses=NOT_CLOSED)
+                 if t.overdue(now) and t.number not in self._told]  # fmt: skip
+        self._told.update(t.number for t in found)
+        return found
+
+    async def tell_overdue(self, tell: Callable[[str, str, dict[str, Any]], None]) -> None:
+        """Tell a ticket's owner (a user) once, when it goes past due: its escalation's due
+        time, or its follow-up call's; every ``OVERDUE_EVERY`` seconds, until cancelled."""
+        while True:
+            for ticket in self.newly_overdue(self.clock()):
+                if not ticket.owner.startswith("queue:"):
+                    due = ticket.due if ticket.status == "escalated" else ticket.follow_up_due
+                    news = {"number": ticket.number, "status": ticket.status,
+                            "customer": ticket.customer, "due": due}  # fmt: skip
+                    tell(ticket.owner, "ticket_overdue", news)
+            await asyncio.sleep(OVERDUE_EVERY)
 
     def _step(self, ticket: Ticket, step: str, after: str, now: float, fields: Mapping[str, Any]
               ) -> Step | Refusal:  # fmt: skip

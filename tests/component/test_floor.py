@@ -4,6 +4,7 @@ as docs/kpis.md defines them, the calls waiting now, and each agent's state and 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from acd.adapters.ami.client import AmiClient
@@ -55,14 +56,15 @@ DAY: list[Record] = [
 ]  # fmt: skip
 
 
-def board(teams: tuple[str, ...] | None = None) -> dict[str, object]:
+def board(teams: tuple[str, ...] | None = None, **options: Any) -> dict[str, object]:
     ami = AmiClient(host="127.0.0.1", port=1, username="x", secret="x", on_event=print)
     live = LiveRouting(POLICY, ami, lambda: NOW, print, Journal(MemoryEventLog()))
     book = CallBook()
     for record in DAY:
         book.apply(record)
         live.replay(record)
-    return Floor(RoutingView(live, lambda: NOW), book, lambda: NOW, SHANGHAI).board(teams)
+    view = RoutingView(live, lambda: NOW)
+    return Floor(view, book, lambda: NOW, SHANGHAI, **options).board(teams)
 
 
 def test_todays_figures_per_call_type_are_exact() -> None:
@@ -92,3 +94,15 @@ def test_each_agent_with_their_state_since_when_and_call_a_supervisor_their_team
     assert list(support["agents"]) == ["a"]  # type: ignore[call-overload]
     assert support["call_types"] == everyone["call_types"]
     assert everyone["day"] == "2026-11-24" and everyone["zone"] == "Asia/Shanghai"
+
+
+def test_the_complaints_of_the_supervisor_s_teams_are_on_the_board() -> None:
+    asked: list[tuple[object, float]] = []
+
+    def complaints(teams: tuple[str, ...] | None, now: float) -> dict[str, object]:
+        asked.append((teams, now))
+        return {"overdue": 1}
+
+    assert board(("Billing",), complaints=complaints)["complaints"] == {"overdue": 1}
+    assert asked == [(("Billing",), NOW)]
+    assert "complaints" not in board()

@@ -29,6 +29,7 @@ from tests.system.phones import add_agent_phone
 from tests.system.server import acd_running
 from tests.system.test_console_live import TIMEOUT_MS, artifacts, browser_page, chromium
 from tests.system.test_ivr_live import OPEN, sample_flows
+from tests.system.test_owner_first_live import open_ticket
 from tests.system.test_routing_live import call_support, desk, get, wait_incoming
 from tests.system.test_routing_restart import uniqueid
 
@@ -128,9 +129,12 @@ async def test_the_wallboard_follows_the_floor_and_the_lead_listens_in(
         ):
             page.on("request", asked)
             await page.route_web_socket(f"ws://127.0.0.1:{http}/ws", link.route)
+            open_ticket(http, "2002")  # a Support agent's complaint ticket: on the lead's board
             await sign_in(page, http)
             phone = page.get_by_test_id("phone-status")
             await expect(phone).to_have_attribute("data-status", "registered", timeout=TIMEOUT_MS)
+            await expect(page.get_by_test_id("complaints")).to_have_text(
+                "Complaints: 1 open · 0 escalated · 0 awaiting their follow-up call · 0 overdue")
             answered = await a_call_is_answered(page, phones, rig, log, shots)
             call, leg, _ = answered
             spying, heard, unaware = await the_lead_listens(

@@ -138,3 +138,20 @@ def test_the_caller_s_complaints_are_in_the_pop_and_name_its_owner() -> None:
     assert callers.complaint_owner({"caller_id": "13800000001"}) == "1001"  # by the directory
     assert callers.complaint_owner({"customer_id": "C1"}) == "1001"
     assert callers.complaint_owner({"caller_id": "13900000000"}) is None
+
+
+def test_the_wallboard_counts_a_leads_complaints_and_owners_hear_of_overdue_ones_once() -> None:
+    desk = Desk()
+    escalated, resolved = desk.open(), desk.open()
+    desk.open()
+    desk.tickets.change(AGENT, escalated, "escalate", {"to": "1900", "note": "refund"})
+    desk.tickets.change(AGENT, resolved, "resolve", {"note": "refunded"})
+    board = desk.tickets.board(("Billing",), desk.now)
+    assert board == {"open": 1, "escalated": 1, "awaiting_follow_up": 1, "overdue": 0,
+                     "overdue_tickets": []}  # fmt: skip
+    assert desk.tickets.board(("Support",), desk.now)["open"] == 0  # another team's
+    later = desk.now + 7 * 86_400
+    assert desk.tickets.board(None, later)["overdue_tickets"] == [resolved, escalated]
+    told = desk.tickets.newly_overdue(later)
+    assert [t.number for t in told] == [resolved, escalated]
+    assert desk.tickets.newly_overdue(later + 60) == []  # once

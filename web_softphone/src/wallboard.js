@@ -204,7 +204,19 @@ class Wallboard {
     const on = { force: (...a) => this.force(...a), spy: (call, mode) => this.spy(call, mode) };
     replaceRows($('agents').tBodies[0],
       Object.entries(agents).map(([id, agent]) => agentRow(id, agent, on)));
+    this.showComplaints(this.floor.complaints);
     this.tick();
+  }
+
+  /** Complaint tickets of these teams: overdue ones named, in the alert colour. */
+  showComplaints(c) {
+    const line = $('complaints');
+    line.hidden = !c;
+    if (!c) return;
+    const late = c.overdue_tickets.length ? ` (${c.overdue_tickets.join(', ')})` : '';
+    line.textContent = tw('complaints', { open: c.open, escalated: c.escalated,
+      awaiting: c.awaiting_follow_up, overdue: c.overdue }) + late;
+    line.classList.toggle('alert', c.overdue > 0);
   }
 
   tick() {
