@@ -33,6 +33,7 @@ from acd.call_log import CallLog
 from acd.callers import Callers
 from acd.config import Settings
 from acd.core.policy import Policy
+from acd.day_keeper import DayKeeper
 from acd.directory import Directory
 from acd.event_log import EventLog, EventLogDown
 from acd.floor import Floor
@@ -105,7 +106,10 @@ async def serve(settings: Settings) -> None:
     seconds = lambda: now().timestamp()  # noqa: E731
     event_log = RedisEventLog(settings.redis_url, site=settings.site)
     book, queue_log, ticket_book = CallBook(), QueueLog(settings.queue_log), TicketBook()
-    journal = Journal(event_log, on_record=Fanout([book.apply, queue_log.write, ticket_book.apply]))
+    journal = Journal(event_log, on_record=Fanout([
+        book.apply, queue_log.write, ticket_book.apply,
+        (keeper := DayKeeper(book, settings, seconds)).apply,  # report days, as they settle
+    ]))  # fmt: skip
     policy, specs = _policy(settings)
     users, auth = _auth(settings, specs, seconds)
     teams = {a.id: a.team for a in specs if a.takes_calls}
@@ -137,7 +141,8 @@ async def serve(settings: Settings) -> None:
         consults=view)  # fmt: skip
     desk = AgentDesk(teams, seconds, runtime.submit, call_log.dispose, transfers)
     hub = Hub(push, auth[1], desk.command)
-    replayed: Fanout[Record] = Fanout([book.apply, queue_log.replay, ticket_book.apply])
+    replayed: Fanout[Record] = Fanout([book.apply, queue_log.replay, ticket_book.apply,
+                                       keeper.apply])  # fmt: skip
     replayed += [routing.replay] if routing is not None else []
     for record in await _read_log(event_log, settings):
         replayed(record)
@@ -169,6 +174,7 @@ async def serve(settings: Settings) -> None:
                            (flows.watch(settings.flows_poll), "flows"),
                            (watch_directory(directory, settings), "directory"),
                            (_retention(recordings, settings, runtime.submit), "retention"),
+                           (keeper.run(), "report days"),
                            (tickets.tell_overdue(feed.tell_user), "overdue tickets"),
                            *[(board.push(_staff(users), feed.tell_user), "wallboard")
                              for board in floor]):  # fmt: skip

@@ -76,14 +76,14 @@ def fold(rows: Iterable[CallRow], records: Iterable[Record], start: float, end: 
         if isinstance(record, m.AgentChanged):
             before = current.get(record.agent)
             if before is not None:
-                _spend(slots.agents, record.agent, before, start, min(record.at, end))
+                spend(slots.agents, record.agent, before, start, min(record.at, end))
             current[record.agent] = (record.state, record.reason, record.at)
             if record.state == "logged_out" and start <= record.at < end and before:
                 _agent(slots, record.at, record.agent).logouts += 1
         elif isinstance(record, m.Answered) and start <= record.at < end:
             _agent(slots, record.at, record.agent).answered += 1
     for agent, state in current.items():
-        _spend(slots.agents, agent, state, start, end)
+        spend(slots.agents, agent, state, start, end)
     return slots
 
 
@@ -160,7 +160,7 @@ def _agent(slots: Slots, at: float, agent: str) -> AgentFigures:
     return slots.agents.setdefault((int(at // SLOT), agent), AgentFigures())
 
 
-def _spend(agents: dict[tuple[int, str], AgentFigures], agent: str,
+def spend(agents: dict[tuple[int, str], AgentFigures], agent: str,
            state: tuple[str, str, float], start: float, until: float) -> None:  # fmt: skip
     """Count ``state``'s time in ``[max(since, start), until)``, slot by slot."""
     name, reason, since = state
