@@ -49,8 +49,8 @@ acd is running (Ctrl-C stops acd, Asterisk and Redis).
                   curl -d '{{"user": "1001", "pin": "1111"}}' http://127.0.0.1:{http_port}/auth/login
                   then curl -H "Authorization: Bearer TOKEN" -X POST \\
                   http://127.0.0.1:{http_port}/agents/1001/login (then ready, not-ready, ...)
-  wallboard data: http://127.0.0.1:{http_port}/floor (today's figures per call type, agents'
-                  states) with a supervisor's or admin's token (1009, PIN 9090; 1010, 9191)
+  wallboard:      http://127.0.0.1:{http_port}/wallboard   (supervisor 1009, PIN 9090; admin
+                  1010, PIN 9191); its data: /floor with their token
   REST API:       http://127.0.0.1:{http_port}/openapi.json (calls, customers, agents, flows...)
   reports:        ACD_REDIS_URL={rig.redis.url} .venv/bin/acd report --from TODAY \
                   --interval 30m   (or --by agent)
