@@ -41,6 +41,10 @@ class DayKeeper:
         self._answered: list[tuple[float, str]] = []
         self._logouts: list[tuple[float, str]] = []
         self._last = 0.0
+        today = dt.datetime.fromtimestamp(clock(), self._zone).date()
+        first = today - dt.timedelta(days=KEEP_BACK + 1)
+        self._horizon = dt.datetime.combine(first, dt.time(), self._zone).timestamp()
+        """Time before this is not folded: a replay of a long log stays small."""
 
     def apply(self, record: Record) -> None:
         """Journal hook and replay: fold the agents' time into slots as it is logged."""
@@ -48,12 +52,16 @@ class DayKeeper:
         if isinstance(record, m.AgentChanged):
             before = self._current.get(record.agent)
             if before is not None:
-                spend(self._agents, record.agent, before, before[2], record.at)
+                spend(self._agents, record.agent, before, self._horizon, record.at)
             self._current[record.agent] = (record.state, record.reason, record.at)
             if record.state == "logged_out" and before is not None:
-                self._logouts.append((record.at, record.agent))
+                self._note(self._logouts, record.at, record.agent)
         elif isinstance(record, m.Answered):
-            self._answered.append((record.at, record.agent))
+            self._note(self._answered, record.at, record.agent)
+
+    def _note(self, events: list[tuple[float, str]], at: float, agent: str) -> None:
+        if at >= self._horizon:
+            events.append((at, agent))
 
     def days(self) -> list[Day]:
         """The last ``KEEP_BACK`` whole days before today (the center's)."""
@@ -93,6 +101,7 @@ class DayKeeper:
         return kept
 
     def _prune(self, before: float) -> None:
+        self._horizon = max(self._horizon, before)
         first = int(before // SLOT)
         self._agents = {k: v for k, v in self._agents.items() if k[0] >= first}
         self._answered = [e for e in self._answered if e[0] >= before]
