@@ -33,6 +33,7 @@ from acd.ticket_book import TicketBook
 
 EXIT_CONFIG = 2
 BAR = 40
+READ_TIMEOUT = 60.0
 SURVEY_COLUMNS = ("why", "rating", "answered", "call", "agent", "call_type", "number",
                   "disposition", "recordings")  # fmt: skip
 INTERVAL = re.compile(r"(\d+)\s*(m|min|h)")
@@ -207,7 +208,8 @@ def _from_file(path: Path) -> list[Any]:
 
 async def _records(settings: Settings, bar: Callable[[float], None] | None = None
                    ) -> list[Any]:  # fmt: skip
-    event_log = RedisEventLog(settings.redis_url, site=settings.site)
+    # a report reads millions of entries: a slow moment of Redis (a snapshot's fork) is no error
+    event_log = RedisEventLog(settings.redis_url, site=settings.site, timeout=READ_TIMEOUT)
     try:
         total = await event_log.length() if bar is not None else 0
         told = (lambda done: bar(done / total)) if bar is not None and total else None
