@@ -77,7 +77,8 @@ class Floor:
     async def push(self, staff: Mapping[str, tuple[str, ...] | None],
                    tell: Callable[[str, str, dict[str, Any]], None]) -> None:  # fmt: skip
         """Tell each of ``staff`` (user -> their teams, None: all) the board after changes,
-        at most once every ``PUSH_EVERY`` seconds."""
+        at most once every ``PUSH_EVERY`` seconds, and every ``REFRESH_EVERY`` seconds
+        regardless (overdue tickets, the longest waits)."""
         while True:
             with contextlib.suppress(TimeoutError):  # what time alone changes (overdue, waits)
                 await asyncio.wait_for(self._changed.wait(), REFRESH_EVERY)
