@@ -4,9 +4,6 @@ the customer (a pjsua2 phone registered at the carrier) answers, the outcome is 
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -17,22 +14,9 @@ from rig.sipcaller import SipCaller
 from tests.system.phones import add_agent_phone
 from tests.system.server import acd_running
 from tests.system.test_ivr_live import OPEN, sample_flows
-from tests.system.test_routing_live import desk, get, login, wait_incoming
+from tests.system.test_routing_live import desk, get, post, wait_incoming
 
 CUSTOMER = "18005550199"  # routed by the carrier to its registered "customer" phone
-
-
-def post(http: int, path: str, user: str, body: dict[str, Any]) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{http}{path}", json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json",
-                 "Authorization": f"Bearer {login(http, user)}"},
-    )  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=5) as reply:
-            return int(reply.status), json.load(reply)
-    except urllib.error.HTTPError as refused:
-        return int(refused.code), json.load(refused)
 
 
 async def test_an_agent_calls_the_customer_back_and_records_how_it_went(

@@ -4,8 +4,6 @@ is ready and idle longer), and the routing explanation says so."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from tests.ami_helpers import running_client
 from tests.system.phones import add_agent_phone
 from tests.system.server import acd_running
 from tests.system.test_ivr_live import OPEN, sample_flows
-from tests.system.test_routing_live import call_support, desk, get, login, wait_incoming
+from tests.system.test_routing_live import call_support, desk, get, post, wait_incoming
 from tests.system.test_routing_restart import uniqueid
 
 ALICE = "C0002"  # samples/customers.json: Alice Smith, 14155550100
@@ -26,14 +24,10 @@ ALICE = "C0002"  # samples/customers.json: Alice Smith, 14155550100
 def open_ticket(http: int, agent: str) -> str:
     """``POST /tickets`` as ``agent`` for Alice: the ticket's number."""
     body = {"customer": ALICE, "category": "billing", "description": "charged twice"}
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{http}/tickets", json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json",
-                 "Authorization": f"Bearer {login(http, agent)}"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=5) as reply:
-        number: str = json.load(reply)["number"]
-        return number
+    status, opened = post(http, "/tickets", agent, body)
+    assert status == 201, opened
+    number: str = opened["number"]
+    return number
 
 
 async def test_a_caller_with_an_open_complaint_reaches_its_owner_first(

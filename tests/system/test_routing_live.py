@@ -47,6 +47,20 @@ def get(http: int, path: str, user: str) -> dict[str, Any]:
         return body
 
 
+def post(http: int, path: str, user: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """``POST path`` with ``user``'s token and a JSON body; the status and JSON answer."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{http}{path}", json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json",
+                 "Authorization": f"Bearer {login(http, user)}"},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=5) as reply:
+            return int(reply.status), json.load(reply)
+    except urllib.error.HTTPError as refused:
+        return int(refused.code), json.load(refused)
+
+
 def routing(http: int, user: str = "2999") -> dict[str, Any]:
     """``GET /routing`` as ``user`` (the admin by default): calls waiting, agents' states."""
     return get(http, "/routing", user)
@@ -54,16 +68,7 @@ def routing(http: int, user: str = "2999") -> dict[str, Any]:
 
 def desk(http: int, agent: str, action: str, *, by: str | None = None, **fields: str) -> int:
     """``POST /agents/AGENT/ACTION`` as the agent (or ``by`` another user); the status."""
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{http}/agents/{agent}/{action}", json.dumps(fields).encode(),
-        method="POST", headers={"Content-Type": "application/json",
-                                "Authorization": f"Bearer {login(http, by or agent)}"},
-    )  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=5) as reply:
-            return int(reply.status)
-    except urllib.error.HTTPError as refused:
-        return int(refused.code)
+    return post(http, f"/agents/{agent}/{action}", by or agent, fields)[0]
 
 
 async def wait_incoming(

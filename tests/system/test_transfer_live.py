@@ -5,10 +5,7 @@ and the call record tells the story."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,22 +19,14 @@ from tests.ami_helpers import running_client
 from tests.system.phones import add_agent_phone
 from tests.system.server import acd_running
 from tests.system.test_ivr_live import OPEN, sample_flows
-from tests.system.test_routing_live import call_support, desk, get, login, wait_incoming
+from tests.system.test_routing_live import call_support, desk, get, wait_incoming
+from tests.system.test_routing_live import post as post_json
 from tests.system.test_routing_restart import uniqueid
 
 
 def post(http: int, path: str, user: str, **body: str) -> int:
     """``POST path`` with ``user``'s token and a JSON body; the status."""
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{http}{path}", json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json",
-                 "Authorization": f"Bearer {login(http, user)}"},
-    )  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=5) as reply:
-            return int(reply.status)
-    except urllib.error.HTTPError as refused:
-        return int(refused.code)
+    return post_json(http, path, user, body)[0]
 
 
 def transfer(http: int, call: str, user: str, **target: str) -> int:

@@ -5,7 +5,8 @@ import { HttpError, api, tokenLifetime } from './api.js';
 import { Phone } from './phone.js';
 import { PushSocket } from './push.js';
 import { agentRow, callTypeRow, el, replaceRows, tick } from './wallboard_view.js';
-import { savedLanguage, tw, wallboardLanguage } from './wallboard_strings.js';
+import { savedLanguage } from './strings.js';
+import { tw, wallboardLanguage } from './wallboard_strings.js';
 
 const $ = (id) => document.getElementById(id);
 const KEPT = 'acd.wallboard.token';

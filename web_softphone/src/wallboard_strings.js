@@ -1,5 +1,7 @@
 // Every word the wallboard shows, in English and Simplified Chinese. The language chosen is
 // kept in localStorage `acd.lang`, the key the agent console uses too.
+import { LANG_KEY } from './strings.js';
+
 export const WALLBOARD_STRINGS = {
   en: {
     title: 'Wallboard',
@@ -143,7 +145,6 @@ export const WALLBOARD_STRINGS = {
   },
 };
 
-export const LANG_KEY = 'acd.lang';
 let current = 'en';
 
 export function wallboardLanguage(lang) {
@@ -155,14 +156,6 @@ export function wallboardLanguage(lang) {
     // private mode: the choice lasts this page only
   }
   return current;
-}
-
-export function savedLanguage() {
-  try {
-    return localStorage.getItem(LANG_KEY) || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en');
-  } catch {
-    return 'en';
-  }
 }
 
 export function tw(key, vars = {}) {
